@@ -1,0 +1,1 @@
+"""Hand-written async drivers; ``_sync/`` is generated from this package by scripts/unasync.py."""

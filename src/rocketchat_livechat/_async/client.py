@@ -1,0 +1,244 @@
+"""``AsyncLivechatClient``: the async driver. ``_sync/client.py`` is generated from this file."""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx2
+
+from .. import errors as e
+from .._concurrency import async_sleep
+from .._core import http
+from .._core.endpoints import auth
+from .._core.request import Call
+from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
+from .._version import USER_AGENT
+from ..models import LoginResult
+from .resources.agents import AsyncAgentsResource
+from .resources.config import AsyncConfigResource
+from .resources.departments import AsyncDepartmentsResource
+from .resources.inquiries import AsyncInquiriesResource
+from .resources.messages import AsyncMessagesResource
+from .resources.room import AsyncRoomResource
+from .resources.users import AsyncUsersResource
+from .resources.visitor import AsyncVisitorResource
+
+if TYPE_CHECKING:
+    from .realtime import AsyncRealtime
+
+T = TypeVar("T")
+logger = logging.getLogger("rocketchat_livechat")
+
+DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
+DEFAULT_UPLOAD_TIMEOUT = httpx2.Timeout(300.0, connect=5.0)
+
+
+class _NotGiven:
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Any = _NotGiven()
+
+
+class AsyncLivechatClient:
+    """Async client for Rocket.Chat Omnichannel Livechat.
+
+    Visitor endpoints need only the visitor token each method takes. Agent/manager endpoints need a
+    user: call :meth:`login`, or pass ``user_id`` and ``auth_token`` (a personal access token).
+
+    ``timeout`` is seconds or an ``httpx2.Timeout`` (default: connect 5 s, read/write 30 s; uploads
+    300 s); pass ``None`` explicitly to wait forever. ``max_retries`` bounds retries of connection
+    failures, 408/429/502/503/504; a 429 whose reset is further away than ``max_rate_limit_wait``
+    seconds fails at once with :class:`RateLimitError` and its ``retry_after``.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        user_id: str | None = None,
+        auth_token: str | None = None,
+        timeout: float | httpx2.Timeout | None = NOT_GIVEN,
+        upload_timeout: float | httpx2.Timeout | None = NOT_GIVEN,
+        max_retries: int = 2,
+        max_rate_limit_wait: float = 30.0,
+        verify: bool = True,
+        headers: dict[str, str] | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+            raise e.InvalidArgumentError("base_url", "expected an http:// or https:// URL")
+        if (user_id is None) != (auth_token is None):
+            raise e.InvalidArgumentError("auth_token", "user_id and auth_token go together")
+        if not verify:
+            warnings.warn("TLS certificate verification is disabled (verify=False)", stacklevel=2)
+            logger.warning("TLS certificate verification is disabled")
+        self._credentials = (
+            None if user_id is None or auth_token is None else http.Credentials(user_id, auth_token)
+        )
+        self._timeout = _timeout(timeout, DEFAULT_TIMEOUT)
+        self._upload_timeout = _timeout(upload_timeout, DEFAULT_UPLOAD_TIMEOUT)
+        self._policy = RetryPolicy(max_retries=max_retries, max_rate_limit_wait=max_rate_limit_wait)
+        self._server_version: tuple[int, ...] | None = None
+        self._http = httpx2.AsyncClient(
+            base_url=base_url.rstrip("/") + "/",
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            verify=verify,
+            transport=transport,
+            follow_redirects=False,
+            timeout=self._timeout,
+        )
+        self.config = AsyncConfigResource(self)
+        self.agents = AsyncAgentsResource(self)
+        self.visitor = AsyncVisitorResource(self)
+        self.room = AsyncRoomResource(self)
+        self.messages = AsyncMessagesResource(self)
+        self.inquiries = AsyncInquiriesResource(self)
+        self.users = AsyncUsersResource(self)
+        self.departments = AsyncDepartmentsResource(self)
+
+    def __repr__(self) -> str:
+        user = self._credentials.user_id if self._credentials else None
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, user_id={user!r})"
+
+    @property
+    def base_url(self) -> httpx2.URL:
+        return self._http.base_url
+
+    @property
+    def user_id(self) -> str | None:
+        """The logged-in user's id, if any."""
+        return self._credentials.user_id if self._credentials else None
+
+    @property
+    def auth_token(self) -> str | None:
+        """The logged-in user's auth token, if any (for the realtime login)."""
+        return self._credentials.auth_token if self._credentials else None
+
+    @property
+    def realtime(self) -> AsyncRealtime:
+        """Live events over Rocket.Chat's DDP websocket."""
+        from .realtime import AsyncRealtime
+
+        return AsyncRealtime(self)
+
+    async def login(self, username: str, password: str) -> LoginResult:
+        """Log in as an agent/manager; later agent-side calls use this session."""
+        result = await self._request(auth.login(username, password))
+        self._credentials = http.Credentials(result.user_id, result.auth_token)
+        return result
+
+    async def logout(self) -> None:
+        """End the user session (no-op when not logged in)."""
+        if self._credentials is not None:
+            await self._request(auth.logout())
+            self._credentials = None
+
+    async def server_version(self) -> tuple[int, ...]:
+        """The server's version from ``GET /api/info``, fetched once per client."""
+        if self._server_version is None:
+            self._server_version = await self._request(auth.server_info())
+        return self._server_version
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncLivechatClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _request(self, call: Call[T]) -> T:
+        """Send ``call`` with retries; parse the answer or raise the mapped error.
+
+        When a *retried* attempt of a call with ``recover`` fails with HTTP 400, an earlier attempt
+        may have succeeded (the message exists already): ``recover`` looks it up instead.
+        """
+        request = call.request
+        timeout = self._upload_timeout if request.upload is not None else self._timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            reader = http.open_upload(request)
+            started = time.perf_counter()
+            try:
+                kwargs = http.request_kwargs(
+                    request, credentials=self._credentials, timeout=timeout, reader=reader
+                )
+                response = await self._send_following_redirects(self._http.build_request(**kwargs))
+            except httpx2.TransportError as exc:
+                decision = decide_after_transport_error(
+                    self._policy,
+                    attempt,
+                    request_sent=http.request_was_sent(exc),
+                    idempotent=http.can_retry_after_sending(request),
+                )
+                _log_attempt(request.method, request.route, type(exc).__name__, started, attempt)
+                if not decision.retry:
+                    raise http.transport_error(exc, request) from exc
+                await async_sleep(decision.delay)
+                continue
+            finally:
+                if reader is not None:
+                    reader.close()
+            _log_attempt(request.method, request.route, response.status_code, started, attempt)
+            body = http.decode_body(response)
+            if http.is_success(response, body):
+                if body is None:
+                    raise http.unexpected_body(response, request)
+                return call.parse(body)
+            decision = decide_after_status(
+                self._policy,
+                attempt,
+                response.status_code,
+                response.headers,
+                idempotent=http.can_retry_after_sending(request),
+            )
+            if decision.retry:
+                await async_sleep(decision.delay)
+                continue
+            error = http.error_for(response, body, request)
+            if call.recover is not None and attempt > 1 and response.status_code == 400:
+                try:
+                    return await self._request(call.recover)
+                except e.APIError:
+                    raise error from None
+            raise error
+
+    async def _send_following_redirects(self, request: httpx2.Request) -> httpx2.Response:
+        for _ in range(http.MAX_REDIRECTS + 1):
+            response = await self._http.send(request)
+            redirect = http.redirect_for(response)
+            if redirect is None:
+                return response
+            await response.aclose()
+            request = http.follow_redirect(request, redirect)
+        raise e.UnexpectedResponseError(
+            f"more than {http.MAX_REDIRECTS} redirects", code=response.status_code
+        )
+
+
+def _log_attempt(method: str, route: str, outcome: object, started: float, attempt: int) -> None:
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    logger.debug("%s %s -> %s in %.1f ms (attempt %d)", method, route, outcome, elapsed_ms, attempt)
+
+
+def _timeout(value: float | httpx2.Timeout | None, default: httpx2.Timeout) -> httpx2.Timeout:
+    if value is NOT_GIVEN:
+        return default
+    if value is None or isinstance(value, int | float):
+        return httpx2.Timeout(value)
+    if isinstance(value, httpx2.Timeout):
+        return value
+    raise e.InvalidArgumentError("timeout", "expected seconds, an httpx2.Timeout or None")

@@ -1,0 +1,1 @@
+"""Endpoint groups of the async client, one module each."""

@@ -1,0 +1,64 @@
+"""Hand-written async/sync twins of the few blocking primitives the drivers use.
+
+``scripts/unasync.py`` turns ``async_<name>`` into ``<name>`` when it generates ``_sync/`` from
+``_async/``, so every function here exists in both flavours under those two names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection as AsyncClientConnection
+    from websockets.sync.client import ClientConnection
+
+
+async def async_sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+# --- realtime -------------------------------------------------------------------------------------
+
+AsyncEvent = asyncio.Event
+Event = threading.Event
+
+
+async def async_wait(event: asyncio.Event, timeout: float) -> bool:
+    """Wait until ``event`` is set or ``timeout`` seconds pass; whether it is set."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), timeout)
+    return event.is_set()
+
+
+def wait(event: threading.Event, timeout: float) -> bool:
+    return event.wait(timeout)
+
+
+async def async_recv(websocket: AsyncClientConnection, timeout: float) -> str | bytes:
+    """The next websocket message; ``TimeoutError`` after ``timeout`` seconds of silence."""
+    return await asyncio.wait_for(websocket.recv(), timeout)
+
+
+def recv(websocket: ClientConnection, timeout: float) -> str | bytes:
+    return websocket.recv(timeout=timeout)
+
+
+async def async_call_handler(handler: Callable[[Any], object], event: object) -> None:
+    """Call an event handler; await its result when it is a coroutine (async flavour only)."""
+    outcome = handler(event)
+    if inspect.isawaitable(outcome):
+        await outcome
+
+
+def call_handler(handler: Callable[[Any], object], event: object) -> None:
+    handler(event)

@@ -1,0 +1,1 @@
+"""Endpoint builders, one module per resource: validate arguments, return a :class:`Call`."""

@@ -1,0 +1,131 @@
+"""Turning Rocket.Chat error responses into exceptions (``rocketchat-api.md`` §1.3, §8).
+
+Rocket.Chat spells the same logical error several ways depending on the endpoint and version
+(``"invalid-token"``, ``"[invalid-token]"`` + ``errorType``, ``"Token cannot be empty
+[error-invalid-token]"``, a 5.x ``message`` field, an upload ``reason``). :func:`error_code`
+normalises them; :data:`CODE_CLASSES` maps every spelling of one error to one class.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import errors as e
+
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
+_WAIT_SECONDS = re.compile(r"wait (\d+) seconds")
+
+CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
+    "invalid-params": e.InvalidParamsError,
+    "error-invalid-params": e.InvalidParamsError,
+    "invalid-token": e.InvalidTokenError,
+    "error-invalid-token": e.InvalidTokenError,
+    "error-invalid-visitor": e.InvalidTokenError,
+    "invalid-visitor": e.InvalidTokenError,
+    "invalid-room": e.InvalidRoomError,
+    "error-invalid-room": e.InvalidRoomError,
+    "room-not-found": e.InvalidRoomError,
+    "room-closed": e.RoomClosedError,
+    "error-room-already-closed": e.RoomClosedError,
+    "This_conversation_is_already_closed": e.RoomClosedError,
+    "error-room-closed": e.RoomClosedError,
+    "invalid-message": e.InvalidMessageError,
+    "error-action-not-allowed": e.ActionNotAllowedError,
+    "error-not-allowed": e.ActionNotAllowedError,
+    "error-not-allowed-to-close-conversation": e.ActionNotAllowedError,
+    "no-agent-online": e.NoAgentOnlineError,
+    "agent-not-found": e.AgentNotFoundError,
+    "invalid-agent": e.AgentNotFoundError,
+    "error-invalid-department": e.InvalidDepartmentError,
+    "error-invalid-email": e.InvalidEmailError,
+    "invalid email": e.InvalidEmailError,
+    "message-length-exceeds-character-limit": e.MessageTooLongError,
+    "error-message-size-exceeded": e.MessageTooLongError,
+    "error-omnichannel-is-disabled": e.OmnichannelDisabledError,
+    "visitor-has-open-rooms": e.VisitorHasOpenRoomsError,
+    "error-inquiry-taken": e.InquiryTakenError,
+    "error-file-upload-disabled": e.FileUploadDisabledError,
+    "error-type-not-allowed": e.FileTypeNotAllowedError,
+    "error-size-not-allowed": e.FileTooLargeError,
+    "error-file-too-large": e.FileTooLargeError,
+    "error-too-many-requests": e.RateLimitError,
+    "too-many-requests": e.RateLimitError,
+}
+
+STATUS_CLASSES: dict[int, type[e.APIStatusError]] = {
+    400: e.BadRequestError,
+    401: e.AuthenticationError,
+    403: e.PermissionDeniedError,
+    404: e.NotFoundError,
+    429: e.RateLimitError,
+}
+
+
+def error_code(body: Any) -> str | None:
+    """Rocket.Chat's error code from an error body, whatever its spelling."""
+    if not isinstance(body, dict):
+        return None
+    error_type = body.get("errorType")
+    if isinstance(error_type, str) and error_type:
+        return error_type
+    for key in ("error", "message", "reason"):
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            match = _BRACKETED.search(value)
+            return match.group(1) if match else value
+    return None
+
+
+def error_text(body: Any) -> str | None:
+    """The most readable error text the body offers."""
+    if isinstance(body, dict):
+        for key in ("error", "message", "reason"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return None
+
+
+def exception_class(status: int, code: str | None) -> type[e.APIStatusError]:
+    """The class for an error response: by Rocket.Chat code first, then by HTTP status."""
+    if status == 429:
+        return e.RateLimitError
+    if code is not None:
+        by_code = CODE_CLASSES.get(code)
+        if by_code is not None:
+            return by_code
+        if code.startswith("Match error"):
+            return e.InvalidParamsError
+    if status >= 500:
+        return e.ServerError
+    return STATUS_CLASSES.get(status, e.APIStatusError)
+
+
+def wait_seconds_from_text(text: str | None) -> float | None:
+    """The ``You must wait N seconds`` hint of a rate-limit message."""
+    match = _WAIT_SECONDS.search(text or "")
+    return float(match.group(1)) if match else None
+
+
+def build_error(
+    status: int,
+    body: Any,
+    *,
+    route: str,
+    method: str,
+    retry_after: float | None = None,
+) -> e.APIStatusError:
+    """The exception for an error response of ``method route``.
+
+    The message names the route *template* (``livechat/visitor/:token``), never the actual path,
+    so that visitor tokens placed in paths cannot leak into exception text.
+    """
+    code = error_code(body)
+    text = error_text(body) or f"HTTP {status}"
+    cls = exception_class(status, code)
+    message = f"{method} {route} failed with HTTP {status}: {text}"
+    if cls is e.RateLimitError:
+        wait = retry_after if retry_after is not None else wait_seconds_from_text(text)
+        return e.RateLimitError(message, retry_after=wait, code=status, error=code, details=body)
+    return cls(message, code=status, error=code, details=body)

@@ -1,0 +1,193 @@
+"""The HTTP edge of a call, shared by both drivers: request arguments, responses, redirects.
+
+Nothing here performs I/O; the drivers pass httpx2 objects in and act on the results.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+
+from .. import errors as e
+from .error_map import build_error
+from .request import Request
+from .retry import server_retry_after
+from .uploads import ProgressReader
+
+SECRET_HEADERS = ("x-auth-token", "x-user-id", "x-visitor-token", "authorization", "cookie")
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+_ERROR_TEXT_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """A user's REST credentials. The repr never shows the token."""
+
+    user_id: str
+    auth_token: str
+
+    def __repr__(self) -> str:
+        return f"Credentials(user_id={self.user_id!r}, auth_token='***')"
+
+    def headers(self) -> dict[str, str]:
+        return {"X-User-Id": self.user_id, "X-Auth-Token": self.auth_token}
+
+
+def request_kwargs(
+    request: Request,
+    *,
+    credentials: Credentials | None,
+    timeout: httpx2.Timeout,
+    reader: ProgressReader | None,
+) -> dict[str, Any]:
+    """Keyword arguments for ``httpx2.Client.build_request`` (sync and async alike)."""
+    headers = dict(request.headers)
+    if request.auth == "user":
+        if credentials is None:
+            raise e.AuthenticationError(
+                f"{request.method} {request.route} needs a logged-in user: call login() or pass "
+                "user_id= and auth_token= to the client",
+                error="not-logged-in",
+                error_type="SDK",
+            )
+        headers.update(credentials.headers())
+    kwargs: dict[str, Any] = {
+        "method": request.method,
+        "url": request.api_prefix + request.path,
+        "params": request.params or None,
+        "headers": headers,
+        "extensions": {"timeout": timeout.as_dict()},
+    }
+    if request.upload is not None:
+        assert reader is not None
+        upload = request.upload
+        kwargs["files"] = {"file": (upload.source.filename, reader, upload.source.content_type)}
+        kwargs["data"] = dict(upload.fields) or None
+    elif request.json is not None:
+        kwargs["content"] = json.dumps(
+            request.json, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+        headers["Content-Type"] = "application/json"
+    return kwargs
+
+
+def open_upload(request: Request) -> ProgressReader | None:
+    """A fresh reader for the request's upload (one per attempt, so retries start over)."""
+    if request.upload is None:
+        return None
+    return request.upload.source.open(request.upload.progress)
+
+
+def can_retry_after_sending(request: Request) -> bool:
+    """Idempotent, and its body can be produced again."""
+    return request.idempotent and (request.upload is None or request.upload.source.rewindable)
+
+
+def request_was_sent(exc: httpx2.TransportError) -> bool:
+    """Whether the server may have received the request before ``exc`` happened."""
+    return not isinstance(exc, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.PoolTimeout)
+
+
+def transport_error(exc: httpx2.TransportError, request: Request) -> e.APIConnectionError:
+    """The SDK error for a transport failure; the text names the route, never the full URL."""
+    cls = e.APITimeoutError if isinstance(exc, httpx2.TimeoutException) else e.APIConnectionError
+    what = "timed out" if cls is e.APITimeoutError else "connection failed"
+    return cls(f"{request.method} {request.route} {what} ({type(exc).__name__})")
+
+
+def decode_body(response: httpx2.Response) -> Any:
+    """The JSON body, or ``None`` when the body is not JSON."""
+    try:
+        return json.loads(response.content) if response.content else None
+    except ValueError:
+        return None
+
+
+def error_for(response: httpx2.Response, body: Any, request: Request) -> e.APIStatusError:
+    """The exception for an error response (non-JSON bodies are kept, truncated, as details)."""
+    details = body if body is not None else response.text[:_ERROR_TEXT_LIMIT]
+    retry_after = server_retry_after(response.headers) if response.status_code == 429 else None
+    return build_error(
+        response.status_code,
+        details,
+        route=request.route,
+        method=request.method,
+        retry_after=retry_after,
+    )
+
+
+def is_success(response: httpx2.Response, body: Any) -> bool:
+    return 200 <= response.status_code < 300 and not (
+        isinstance(body, dict) and body.get("success") is False
+    )
+
+
+def unexpected_body(response: httpx2.Response, request: Request) -> e.UnexpectedResponseError:
+    content_type = response.headers.get("content-type", "?")
+    return e.UnexpectedResponseError(
+        f"{request.method} {request.route}: expected JSON, "
+        f"got HTTP {response.status_code} {content_type}",
+        code=response.status_code,
+        details=response.text[:_ERROR_TEXT_LIMIT],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    url: httpx2.URL
+    method: str
+    keep_body: bool
+    same_origin: bool
+
+
+def redirect_for(response: httpx2.Response) -> Redirect | None:
+    """Where a 3xx points, following browser rules (303, and 301/302 for POST, become GET)."""
+    if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
+        return None
+    current = response.request.url
+    target = current.join(response.headers["location"])
+    keep_body = response.status_code in (307, 308)
+    method = response.request.method if keep_body or response.request.method == "GET" else "GET"
+    return Redirect(target, method, keep_body, _same_origin(current, target))
+
+
+def _same_origin(a: httpx2.URL, b: httpx2.URL) -> bool:
+    if a.host != b.host:
+        return False
+    if a.scheme == b.scheme:
+        return a.port == b.port
+    # an http -> https upgrade on the default ports keeps the origin's credentials
+    return (
+        a.scheme == "http"
+        and b.scheme == "https"
+        and a.port in (None, 80)
+        and b.port in (None, 443)
+    )
+
+
+def strip_secrets(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers without credentials, for a request sent to another origin."""
+    return {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
+
+
+def follow_redirect(request: httpx2.Request, redirect: Redirect) -> httpx2.Request:
+    """The request to send to ``redirect.url``; credentials never go to another origin."""
+    headers = dict(request.headers)
+    headers.pop("host", None)
+    if not redirect.same_origin:
+        headers = strip_secrets(headers)
+    if not redirect.keep_body:
+        for name in ("content-length", "transfer-encoding", "content-type"):
+            headers.pop(name, None)
+    return httpx2.Request(
+        redirect.method,
+        redirect.url,
+        headers=headers,
+        stream=request.stream if redirect.keep_body else None,
+        extensions=request.extensions,
+    )

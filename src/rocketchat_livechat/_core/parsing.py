@@ -1,0 +1,91 @@
+"""Parsers that turn a successful JSON body into the models a call returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import UnexpectedResponseError
+from ..models import Page
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _unexpected(what: str, body: Any) -> UnexpectedResponseError:
+    return UnexpectedResponseError(f"unexpected response: {what}", code=200, details=body)
+
+
+def _validate(model: type[M], data: Any, body: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        what = f"{model.__name__} did not validate ({exc.error_count()} errors)"
+        raise _unexpected(what, body) from exc
+
+
+def _get(body: Any, key: str) -> Any:
+    if not isinstance(body, dict) or key not in body:
+        raise _unexpected(f"missing key {key!r}", body)
+    return body[key]
+
+
+def whole(model: type[M]) -> Callable[[Any], M]:
+    """The body itself is the model (less the envelope's ``success`` flag)."""
+
+    def parse(body: Any) -> M:
+        data = {k: v for k, v in body.items() if k != "success"} if isinstance(body, dict) else body
+        return _validate(model, data, body)
+
+    return parse
+
+
+def under(model: type[M], key: str) -> Callable[[Any], M]:
+    """The model is ``body[key]``."""
+    return lambda body: _validate(model, _get(body, key), body)
+
+
+def optional_under(model: type[M], key: str) -> Callable[[Any], M | None]:
+    """``body[key]`` as the model, or ``None`` when the key is absent or null."""
+
+    def parse(body: Any) -> M | None:
+        data = body.get(key) if isinstance(body, dict) else None
+        return None if data is None else _validate(model, data, body)
+
+    return parse
+
+
+def list_under(model: type[M], key: str) -> Callable[[Any], list[M]]:
+    """A list of models at ``body[key]``."""
+
+    def parse(body: Any) -> list[M]:
+        items = _get(body, key)
+        if not isinstance(items, list):
+            raise _unexpected(f"{key!r} is not a list", body)
+        return [_validate(model, item, body) for item in items]
+
+    return parse
+
+
+def page_under(model: type[M], key: str) -> Callable[[Any], Page[M]]:
+    """A page (``{key: [...], count, offset, total}``) of models."""
+
+    def parse(body: Any) -> Page[M]:
+        _get(body, key)
+        try:
+            return Page.from_response(body, key, model)
+        except ValidationError as exc:
+            raise _unexpected(f"page of {model.__name__} did not validate", body) from exc
+
+    return parse
+
+
+def value_under(key: str) -> Callable[[Any], Any]:
+    """A plain JSON value at ``body[key]``."""
+    return lambda body: _get(body, key)
+
+
+def nothing(body: Any) -> None:
+    """For endpoints that answer only ``{"success": true}`` (failures arrive as error statuses)."""
+    return None

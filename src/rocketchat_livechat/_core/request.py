@@ -1,0 +1,96 @@
+"""What one API call is, independent of sync/async drivers.
+
+An endpoint builder (``_core/endpoints/*``) validates the caller's arguments and returns a
+:class:`Call`: the exact HTTP request to send plus how to parse the answer. The drivers only send
+it, retry it when :mod:`._core.retry` says so, and hand the body to ``Call.parse``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+from urllib.parse import quote
+
+from .uploads import UploadSource
+
+T = TypeVar("T")
+
+Auth = Literal["none", "user"]
+QueryValue = str | int | bool | Sequence[str] | None
+
+# Characters RFC 3986 allows unescaped in a path segment besides the unreserved ones. Leaving
+# them literal keeps values like "a:b" or "x+y" intact through Rocket.Chat's decodeURI.
+_SEGMENT_SAFE = "!$&'()*+,;=:@"
+
+
+def encode_segment(value: str) -> str:
+    """Percent-encode one path segment (``/``, ``?``, ``#``, ``%``, spaces, non-ASCII...)."""
+    return quote(value, safe=_SEGMENT_SAFE)
+
+
+def api_path(template: str, **segments: str) -> str:
+    """Fill ``{name}`` placeholders of a route template with encoded segments."""
+    return template.format(**{k: encode_segment(v) for k, v in segments.items()})
+
+
+def query_params(params: Mapping[str, QueryValue]) -> list[tuple[str, str]]:
+    """Query pairs in Rocket.Chat's ``qs`` style: lists as ``key[]=v``, bools as ``true``/``false``.
+
+    ``None`` values are dropped. Encoding of each pair is left to the HTTP library.
+    """
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            pairs.append((key, "true" if value else "false"))
+        elif isinstance(value, str | int):
+            pairs.append((key, str(value)))
+        else:
+            pairs.extend((f"{key}[]", item) for item in value)
+    return pairs
+
+
+def json_body(**fields: Any) -> dict[str, Any]:
+    """A JSON body without the fields whose value is ``None``."""
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One HTTP request to the Rocket.Chat REST API, relative to ``/api/v1/``."""
+
+    method: Literal["GET", "POST", "PUT", "DELETE"]
+    route: str  # the route template, used in logs and error messages (never holds secrets)
+    path: str  # the encoded path, e.g. ``livechat/visitor/abc``
+    params: list[tuple[str, str]] = field(default_factory=list)
+    json: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    auth: Auth = "none"
+    idempotent: bool = False
+    upload: Upload | None = None
+    api_prefix: str = "api/v1/"
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A multipart upload: the file part is always named ``file``."""
+
+    source: UploadSource
+    fields: Mapping[str, str] = field(default_factory=dict)
+    progress: Callable[[int, int | None], None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[T]):
+    """A request plus the parser of its successful JSON body.
+
+    ``recover`` is set for calls made idempotent by a client-chosen id (``send_message``): when a
+    *retried* attempt fails with HTTP 400 the first attempt may have succeeded, so the driver runs
+    ``recover`` (a lookup by that id) and returns its result instead of failing.
+    """
+
+    request: Request
+    parse: Callable[[Any], T]
+    recover: Call[T] | None = None

@@ -1,0 +1,216 @@
+"""The public exception hierarchy.
+
+Everything the SDK raises derives from :class:`APIError`, so ``except APIError`` catches it all
+(as in the Node.js livechat SDK). Each error carries:
+
+* ``code`` — the HTTP status, or ``0`` for errors raised before/without a response;
+* ``message`` — human-readable text (never contains a visitor token or auth secret);
+* ``error`` — Rocket.Chat's normalised error code (``"invalid-token"``, ``"room-closed"`` ...);
+* ``error_type`` — ``"API"`` when the server (or the network) produced it, ``"SDK"`` for the
+  SDK's own argument checks;
+* ``details`` — the parsed response body, when there was one.
+
+Which class a server error becomes is decided in ``_core/error_map.py`` from Rocket.Chat's error
+code first, then from the HTTP status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ActionNotAllowedError",
+    "AgentNotFoundError",
+    "AuthenticationError",
+    "BadRequestError",
+    "FileTooLargeError",
+    "FileTypeNotAllowedError",
+    "FileUploadDisabledError",
+    "InquiryTakenError",
+    "InvalidArgumentError",
+    "InvalidDepartmentError",
+    "InvalidEmailError",
+    "InvalidMessageError",
+    "InvalidParamsError",
+    "InvalidRoomError",
+    "InvalidTokenError",
+    "MessageTooLongError",
+    "NoAgentOnlineError",
+    "NotFoundError",
+    "OmnichannelDisabledError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RealtimeError",
+    "RoomClosedError",
+    "ServerError",
+    "UnexpectedResponseError",
+    "VisitorHasOpenRoomsError",
+]
+
+
+class APIError(Exception):
+    """Base class of every error the SDK raises."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int = 0,
+        error: str | None = None,
+        error_type: str = "API",
+        details: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.error = error
+        self.error_type = error_type
+        self.details = details
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        return f"{name}(code={self.code}, error={self.error!r}, message={self.message!r})"
+
+
+# --- raised by the SDK itself ------------------------------------------------------------------
+
+
+class InvalidArgumentError(APIError, ValueError):
+    """An argument failed the SDK's own checks; nothing was sent. ``argument`` names it."""
+
+    def __init__(self, argument: str, reason: str) -> None:
+        super().__init__(
+            f"invalid argument {argument!r}: {reason}",
+            error="invalid-argument",
+            error_type="SDK",
+        )
+        self.argument = argument
+
+
+# --- transport ---------------------------------------------------------------------------------
+
+
+class APIConnectionError(APIError):
+    """The server could not be reached, or the connection broke before a response arrived."""
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout expired."""
+
+
+class RealtimeError(APIError):
+    """The realtime (DDP) connection was refused or failed for good."""
+
+
+class UnexpectedResponseError(APIError):
+    """The server answered with something that is not a Rocket.Chat JSON response."""
+
+
+# --- by HTTP status ----------------------------------------------------------------------------
+
+
+class APIStatusError(APIError):
+    """The server answered with an error status."""
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400 — Rocket.Chat's answer for almost every business error."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401 — missing or invalid user credentials."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403 — the caller lacks the permission, or the visitor token does not own the room."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429 — Rocket.Chat's rate limiter. ``retry_after`` is in seconds (or ``None``)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """HTTP 5xx."""
+
+
+# --- by Rocket.Chat error code (all arrive as HTTP 400 unless noted) ----------------------------
+
+
+class InvalidParamsError(BadRequestError):
+    """The server's schema validation refused the request (``invalid-params``, ``Match error``)."""
+
+
+class InvalidTokenError(BadRequestError):
+    """Unknown or empty visitor token (``invalid-token``, ``error-invalid-token``, ...)."""
+
+
+class InvalidRoomError(BadRequestError):
+    """No such room for this visitor (``invalid-room``, ``error-invalid-room``)."""
+
+
+class RoomClosedError(BadRequestError):
+    """The room is closed (``room-closed``, ``error-room-already-closed``, ...)."""
+
+
+class InvalidMessageError(BadRequestError):
+    """No such message in this room (``invalid-message``)."""
+
+
+class ActionNotAllowedError(BadRequestError):
+    """Editing/deleting is off or the caller is not the author (``error-action-not-allowed``)."""
+
+
+class NoAgentOnlineError(BadRequestError):
+    """No agent can take the chat (``no-agent-online``)."""
+
+
+class AgentNotFoundError(BadRequestError):
+    """No agent is available or assigned (``agent-not-found``, ``invalid-agent``)."""
+
+
+class InvalidDepartmentError(BadRequestError):
+    """Unknown department (``error-invalid-department``)."""
+
+
+class InvalidEmailError(BadRequestError):
+    """Malformed e-mail address (``error-invalid-email``, ``invalid email``)."""
+
+
+class MessageTooLongError(BadRequestError):
+    """The message exceeds the livechat character limit."""
+
+
+class OmnichannelDisabledError(BadRequestError):
+    """Livechat is disabled on the server (``error-omnichannel-is-disabled``)."""
+
+
+class VisitorHasOpenRoomsError(BadRequestError):
+    """The visitor cannot be removed while it has open rooms (``visitor-has-open-rooms``)."""
+
+
+class InquiryTakenError(BadRequestError):
+    """The inquiry was already taken (``error-inquiry-taken``)."""
+
+
+class FileUploadDisabledError(BadRequestError):
+    """File uploads are disabled (``error-file-upload-disabled``)."""
+
+
+class FileTypeNotAllowedError(BadRequestError):
+    """The media type is refused by the server's white/black list (``error-type-not-allowed``)."""
+
+
+class FileTooLargeError(BadRequestError):
+    """The file exceeds the server's size limit (``error-size-not-allowed``/``-file-too-large``)."""
