@@ -1,0 +1,86 @@
+"""Typed response models (pydantic v2) for Rocket.Chat Livechat payloads."""
+
+from __future__ import annotations
+
+from ._base import RocketChatModel, Timestamp
+from .agent import AgentEmail, AgentInfo
+from .config import (
+    ConfigCustomField,
+    ConfigDepartment,
+    ConfigMessages,
+    ConfigSettings,
+    ConfigTheme,
+    LivechatConfig,
+    QueueInfo,
+    SurveyOptions,
+)
+from .custom_field import CustomFieldResult
+from .department import Department, DepartmentAgent, DepartmentDetails
+from .inquiry import DefaultAgent, Inquiry
+from .message import (
+    Attachment,
+    DeletedMessage,
+    FileUpload,
+    Message,
+    MessageFile,
+    MessageUser,
+    UploadedMessage,
+)
+from .page import Page, PageVisit
+from .room import (
+    ClosedRoom,
+    Room,
+    RoomResult,
+    RoomVisitor,
+    ServedBy,
+    SurveyResult,
+    TransferredRoom,
+)
+from .user import AgentStatus, LivechatUser, LoginResult, UserRef
+from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
+
+__all__ = [
+    "AgentEmail",
+    "AgentInfo",
+    "AgentStatus",
+    "Attachment",
+    "ClosedRoom",
+    "ConfigCustomField",
+    "ConfigDepartment",
+    "ConfigMessages",
+    "ConfigSettings",
+    "ConfigTheme",
+    "CustomFieldResult",
+    "DefaultAgent",
+    "DeletedMessage",
+    "DeletedVisitor",
+    "Department",
+    "DepartmentAgent",
+    "DepartmentDetails",
+    "FileUpload",
+    "Inquiry",
+    "LivechatConfig",
+    "LivechatUser",
+    "LoginResult",
+    "Message",
+    "MessageFile",
+    "MessageUser",
+    "Page",
+    "PageVisit",
+    "QueueInfo",
+    "RocketChatModel",
+    "Room",
+    "RoomResult",
+    "RoomVisitor",
+    "ServedBy",
+    "SurveyOptions",
+    "SurveyResult",
+    "Timestamp",
+    "TransferredRoom",
+    "UploadedMessage",
+    "UserRef",
+    "Visitor",
+    "VisitorEmail",
+    "VisitorPhone",
+    "VisitorStatus",
+]
