@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs on a fresh machine, then run lint, types and all tests.
+#   bash scripts/test.sh            # the whole suite (what CI runs)
+#   bash scripts/test.sh -k visitor # extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+  [ -d .venv ] || python3 -m venv .venv
+  # shellcheck disable=SC1091
+  . .venv/bin/activate
+fi
+python -m pip install --quiet --upgrade pip
+python -m pip install --quiet -e '.[test]'
+
+# tmux drives the interactive `chat` command in a real terminal
+if ! command -v tmux >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+  else
+    echo "note: tmux is not installed; the terminal chat test will be skipped" >&2
+  fi
+fi
+
+# Node clients we did not write (interop) and Rocket.Chat's own request schemas (contract)
+for dir in tests/interop/node tests/contract/node; do
+  if [ -f "$dir/package.json" ]; then
+    (cd "$dir" && npm install --silent --no-audit --no-fund >/dev/null)
+  fi
+done
+
+python scripts/unasync.py --check
+ruff check .
+ruff format --check .
+mypy
+python -m pytest "$@"
