@@ -21,8 +21,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 # (async source, generated sync target): the SDK's drivers, and the end-to-end tests
+PACKAGE = REPO / "src" / "rocketchat_livechat"
 PAIRS = [
-    (REPO / "src" / "rocketchat_livechat" / "_async", REPO / "src" / "rocketchat_livechat" / "_sync"),
+    (PACKAGE / "_async", PACKAGE / "_sync"),
     (REPO / "tests" / "e2e" / "_async", REPO / "tests" / "e2e" / "_sync"),
 ]
 

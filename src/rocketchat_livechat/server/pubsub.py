@@ -3,18 +3,15 @@
 REST handlers and DDP connections run on the same asyncio loop (one uvicorn server), so
 publishing is a plain synchronous call that fans an event out to subscriber queues.
 
-Stream and event names are Rocket.Chat's (``rocketchat-api.md`` §6):
+Stream and event names are Rocket.Chat's (``rocketchat-api.md`` §6), with these args:
 
-=====================================  =================================  =====================
-stream                                 event name                         args
-=====================================  =================================  =====================
-``stream-room-messages``               ``<rid>``                          ``[message_doc]``
-``stream-livechat-room``               ``<rid>``                          ``[{"type": ...}]``
-``stream-notify-room``                 ``<rid>/user-activity``            ``[name, [activity], extras]``
-``stream-notify-room``                 ``<rid>/deleteMessage``            ``[{"_id": id}]``
-``stream-livechat-inquiry-queue-observer``  ``public`` / ``department/<id>``  ``[{"type": ..., **inquiry}]``
-``stream-notify-user``                 ``<uid>/rooms-changed`` etc.       ``[action, doc]``
-=====================================  =================================  =====================
+* ``stream-room-messages`` / ``<rid>``: ``[message_doc]``
+* ``stream-livechat-room`` / ``<rid>``: ``[{"type": "agentData" | "agentStatus" | ...}]``
+* ``stream-notify-room`` / ``<rid>/user-activity``: ``[name, [activity], extras]``
+* ``stream-notify-room`` / ``<rid>/deleteMessage``: ``[{"_id": id}]``
+* ``stream-livechat-inquiry-queue-observer`` / ``public`` or ``department/<id>``:
+  ``[{"type": ..., **inquiry}]``
+* ``stream-notify-user`` / ``<uid>/rooms-changed`` etc.: ``[action, doc]``
 
 Documents are published as stored (``datetime`` values, not strings); the DDP layer encodes
 them as EJSON, the REST layer as ISO strings.
