@@ -199,8 +199,8 @@ def parse_changed(collection: str, event_name: str, args: Sequence[Any]) -> list
         return _notify_room_event(event_name, list(args))
     if collection == INQUIRY_QUEUE and isinstance(first, dict):
         return [_inquiry_event(first)]
-    if collection == NOTIFY_USER and event_name.endswith("/subscriptions-changed"):
-        return _subscription_event(list(args))
+    if collection == NOTIFY_USER:
+        return _assignment_event(event_name, list(args))
     return []
 
 
@@ -258,15 +258,20 @@ def _inquiry_event(payload: dict[str, Any]) -> InquiryEvent:
     return InquiryEvent(action, str(doc.get("_id", "")), inquiry)
 
 
-def _subscription_event(args: list[Any]) -> list[RealtimeEvent]:
-    if len(args) < 2 or not isinstance(args[1], dict) or not isinstance(args[1].get("rid"), str):
+def _assignment_event(event_name: str, args: list[Any]) -> list[RealtimeEvent]:
+    """``<uid>/subscriptions-changed`` (a subscription doc) or ``<uid>/rooms-changed`` (a room)."""
+    kind = event_name.rpartition("/")[2]
+    if len(args) < 2 or args[0] not in ("inserted", "removed") or not isinstance(args[1], dict):
         return []
-    action, doc = args[0], args[1]
-    if doc.get("t") not in (None, "l") or action not in ("inserted", "removed"):
+    doc = args[1]
+    rid = doc.get("rid") if kind == "subscriptions-changed" else doc.get("_id")
+    if kind not in ("subscriptions-changed", "rooms-changed") or not isinstance(rid, str):
+        return []
+    if doc.get("t") != "l":
         return []
     visitor = doc.get("v")
     token = visitor.get("token") if isinstance(visitor, dict) else None
-    return [RoomAssignmentEvent(doc["rid"], action == "inserted", token)]
+    return [RoomAssignmentEvent(rid, args[0] == "inserted", token)]
 
 
 # --- gap-free ledger ------------------------------------------------------------------------------
