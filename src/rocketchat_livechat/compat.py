@@ -113,7 +113,9 @@ class RocketChatLivechat:
         pager = HistoryPager(count)
         yielded = 0
         while not pager.done:
-            page = self.client.messages.get_message_history(rid, token, end=pager.end, limit=count)
+            page = self.client.messages.get_message_history(
+                rid, token, end=pager.end, limit=count, offset=pager.offset or None
+            )
             for message in pager.advance(page):
                 if max_count is not None and yielded >= max_count:
                     return

@@ -14,6 +14,7 @@ from .. import errors as e
 from .._concurrency import async_sleep
 from .._core import http
 from .._core.endpoints import auth
+from .._core.redact import REDACT_URLS
 from .._core.request import Call
 from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
 from .._version import USER_AGENT
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 logger = logging.getLogger("rocketchat_livechat")
+logging.getLogger("httpx2").addFilter(REDACT_URLS)  # its request log holds visitor tokens
 
 DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
 DEFAULT_UPLOAD_TIMEOUT = httpx2.Timeout(300.0, connect=5.0)
@@ -204,6 +206,7 @@ class AsyncLivechatClient:
                 response.status_code,
                 response.headers,
                 idempotent=http.can_retry_after_sending(request),
+                replayable=http.body_replayable(request),
             )
             if decision.retry:
                 await async_sleep(decision.delay)

@@ -15,6 +15,8 @@ from .. import errors as e
 
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
 _WAIT_SECONDS = re.compile(r"wait (\d+) seconds")
+# class names, not codes: 5.x serialised whole Meteor errors, DDP errors carry them too
+_GENERIC_ERROR_TYPES = frozenset({"Meteor.Error", "Error"})
 
 CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "invalid-params": e.InvalidParamsError,
@@ -67,7 +69,7 @@ def error_code(body: Any) -> str | None:
     if not isinstance(body, dict):
         return None
     error_type = body.get("errorType")
-    if isinstance(error_type, str) and error_type:
+    if isinstance(error_type, str) and error_type and error_type not in _GENERIC_ERROR_TYPES:
         return error_type
     for key in ("error", "message", "reason"):
         value = body.get(key)

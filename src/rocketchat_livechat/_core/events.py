@@ -252,7 +252,7 @@ def _notify_room_event(event_name: str, args: list[Any]) -> list[RealtimeEvent]:
 
 
 def _inquiry_event(payload: dict[str, Any]) -> InquiryEvent:
-    action = str(payload.get("type", "changed"))
+    action = str(payload.get("type") or payload.get("clientAction") or "changed")
     doc = {key: value for key, value in payload.items() if key not in ("type", "clientAction")}
     inquiry = Inquiry.model_validate(doc) if "rid" in doc else None
     return InquiryEvent(action, str(doc.get("_id", "")), inquiry)

@@ -83,9 +83,14 @@ def open_upload(request: Request) -> ProgressReader | None:
     return request.upload.source.open(request.upload.progress)
 
 
+def body_replayable(request: Request) -> bool:
+    """Whether the request's body can be produced again (a non-seekable upload cannot)."""
+    return request.upload is None or request.upload.source.rewindable
+
+
 def can_retry_after_sending(request: Request) -> bool:
     """Idempotent, and its body can be produced again."""
-    return request.idempotent and (request.upload is None or request.upload.source.rewindable)
+    return request.idempotent and body_replayable(request)
 
 
 def request_was_sent(exc: httpx2.TransportError) -> bool:

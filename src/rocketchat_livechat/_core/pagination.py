@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from ..models import Message, Page
-from .validation import iso_timestamp
+from .validation import iso_timestamp, required_int
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -21,6 +21,9 @@ class OffsetPager(Generic[T]):
     page_size: int = 50
     offset: int = 0
     done: bool = False
+
+    def __post_init__(self) -> None:
+        required_int("page_size", self.page_size, minimum=1)
 
     def advance(self, page: Page[T]) -> list[T]:
         self.offset += len(page.items)
@@ -34,13 +37,19 @@ class HistoryPager:
 
     Offsets shift while new messages arrive, so each page asks for messages before the oldest
     one seen (``end`` is exclusive; one millisecond is added so that messages sharing that
-    timestamp are fetched again and deduplicated by id rather than skipped).
+    timestamp are fetched again rather than skipped). ``offset`` skips the messages at that
+    timestamp already seen, so a page made only of equal timestamps cannot stall the walk;
+    anything fetched twice is dropped by id.
     """
 
     page_size: int = 50
     end: str | None = None
+    offset: int = 0
     done: bool = False
     _seen: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        required_int("page_size", self.page_size, minimum=1)
 
     def advance(self, messages: list[Message]) -> list[Message]:
         fresh = [m for m in messages if m.id not in self._seen]
@@ -50,6 +59,11 @@ class HistoryPager:
         oldest = min((m.ts for m in messages if m.ts is not None), default=None)
         if oldest is None:
             self.done = True
+            return fresh
+        end = iso_timestamp(oldest + timedelta(milliseconds=1))
+        if end == self.end:  # the whole page shares the boundary's timestamp: go deeper
+            self.offset += len(messages)
         else:
-            self.end = iso_timestamp(oldest + timedelta(milliseconds=1))
+            self.end = end
+            self.offset = sum(1 for m in messages if m.ts == oldest)
         return fresh

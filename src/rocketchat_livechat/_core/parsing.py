@@ -17,12 +17,21 @@ def _unexpected(what: str, body: Any) -> UnexpectedResponseError:
     return UnexpectedResponseError(f"unexpected response: {what}", code=200, details=body)
 
 
+def _invalid(what: str, exc: ValidationError, body: Any) -> UnexpectedResponseError:
+    """The error for a body that failed validation. Pydantic's own text quotes the input (which
+    may hold tokens), so only the failing locations are named, and the cause is not chained."""
+    where = "; ".join(
+        f"{'.'.join(map(str, error['loc']))}: {error['msg']}"
+        for error in exc.errors(include_input=False, include_url=False)[:5]
+    )
+    return _unexpected(f"{what} did not validate ({where})", body)
+
+
 def _validate(model: type[M], data: Any, body: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        what = f"{model.__name__} did not validate ({exc.error_count()} errors)"
-        raise _unexpected(what, body) from exc
+        raise _invalid(model.__name__, exc, body) from None
 
 
 def _get(body: Any, key: str) -> Any:
@@ -76,7 +85,7 @@ def page_under(model: type[M], key: str) -> Callable[[Any], Page[M]]:
         try:
             return Page.from_response(body, key, model)
         except ValidationError as exc:
-            raise _unexpected(f"page of {model.__name__} did not validate", body) from exc
+            raise _invalid(f"page of {model.__name__}", exc, body) from None
 
     return parse
 

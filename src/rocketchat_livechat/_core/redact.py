@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 SECRET_KEYS = frozenset(
     {
@@ -39,3 +42,34 @@ def redact(value: Any) -> Any:
 def redact_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Query pairs with secret values replaced."""
     return [(k, REDACTED if is_secret(k) else v) for k, v in pairs]
+
+
+# Routes that carry the visitor token in their path (rocketchat-api.md §1.4): the segment after
+# these prefixes (``livechat/agent.info/<rid>/<token>``: the one after the rid) is the token.
+_PATH_TOKEN = re.compile(r"(/livechat/(?:visitor|agent\.next|agent\.info/[^/?#]*)/)[^/?#]+")
+
+
+def redact_url(url: str) -> str:
+    """``url`` with visitor tokens in its path and secret query values replaced by ``***``."""
+    parts = urlsplit(url)
+    path = _PATH_TOKEN.sub(lambda m: m.group(1) + REDACTED, parts.path)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = urlencode(redact_pairs(pairs), safe="*[]") if pairs else parts.query
+    return urlunsplit(parts._replace(path=path, query=query))
+
+
+class RedactUrls(logging.Filter):
+    """Redacts the URL of httpx2's ``HTTP Request: <method> <url> ...`` log records.
+
+    httpx2 logs every request's full URL at INFO; for visitor endpoints that URL holds the
+    visitor token. Installed on the ``httpx2`` logger by the clients.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 2 and str(record.msg).startswith("HTTP"):
+            record.args = (args[0], redact_url(str(args[1])), *args[2:])
+        return True
+
+
+REDACT_URLS = RedactUrls()

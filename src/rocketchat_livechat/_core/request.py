@@ -7,11 +7,13 @@ it, retry it when :mod:`._core.retry` says so, and hand the body to ``Call.parse
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
+from ..errors import InvalidArgumentError
 from .uploads import UploadSource
 
 T = TypeVar("T")
@@ -22,6 +24,9 @@ QueryValue = str | int | bool | Sequence[str] | None
 # Characters RFC 3986 allows unescaped in a path segment besides the unreserved ones. Leaving
 # them literal keeps values like "a:b" or "x+y" intact through Rocket.Chat's decodeURI.
 _SEGMENT_SAFE = "!$&'()*+,;=:@"
+# Node (and so Rocket.Chat) refuses request heads over 16 KiB: a longer path or query can never
+# be served, and httpx2 refuses to build one at all.
+MAX_URL_PART = 16 * 1024
 
 
 def encode_segment(value: str) -> str:
@@ -31,25 +36,45 @@ def encode_segment(value: str) -> str:
 
 def api_path(template: str, **segments: str) -> str:
     """Fill ``{name}`` placeholders of a route template with encoded segments."""
-    return template.format(**{k: encode_segment(v) for k, v in segments.items()})
+    encoded = {k: encode_segment(v) for k, v in segments.items()}
+    for name, segment in encoded.items():
+        _check_length(name, len(segment))
+    return template.format(**encoded)
 
 
-def query_params(params: Mapping[str, QueryValue]) -> list[tuple[str, str]]:
+def _check_length(name: str, length: int) -> None:
+    if length > MAX_URL_PART:
+        raise InvalidArgumentError(name, f"too long for a URL ({length} > {MAX_URL_PART} bytes)")
+
+
+def query_params(
+    params: Mapping[str, QueryValue], arguments: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
     """Query pairs in Rocket.Chat's ``qs`` style: lists as ``key[]=v``, bools as ``true``/``false``.
 
-    ``None`` values are dropped. Encoding of each pair is left to the HTTP library.
+    ``None`` values are dropped. Encoding of each pair is left to the HTTP library; a query
+    that would be too long for the server is refused, naming the argument that overflows it
+    (the key in snake_case, or as ``arguments`` maps it).
     """
     pairs: list[tuple[str, str]] = []
+    length = 0
     for key, value in params.items():
         if value is None:
             continue
         if isinstance(value, bool):
-            pairs.append((key, "true" if value else "false"))
+            added = [(key, "true" if value else "false")]
         elif isinstance(value, str | int):
-            pairs.append((key, str(value)))
+            added = [(key, str(value))]
         else:
-            pairs.extend((f"{key}[]", item) for item in value)
+            added = [(f"{key}[]", item) for item in value]
+        pairs.extend(added)
+        length += sum(len(quote(k, safe="")) + len(quote(v, safe="")) + 2 for k, v in added)
+        _check_length((arguments or {}).get(key) or _snake_case(key), length)
     return pairs
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", lambda m: "_" + m.group(1).lower(), name)
 
 
 def json_body(**fields: Any) -> dict[str, Any]:

@@ -54,15 +54,20 @@ def decide_after_status(
     headers: Mapping[str, str],
     *,
     idempotent: bool,
+    replayable: bool = True,
     now: Callable[[], float] = time.time,
 ) -> Decision:
-    """Whether to retry after an error status on attempt ``attempt`` (1-based)."""
+    """Whether to retry after an error status on attempt ``attempt`` (1-based).
+
+    ``replayable`` is False when the request's body cannot be sent again (a non-seekable
+    upload stream): then not even a 429 is retried.
+    """
     if status not in RETRYABLE_STATUSES:
         return GIVE_UP
     server_wait = server_retry_after(headers, now=now)
     if status == 429:
         wait = server_wait if server_wait is not None else _backoff(policy, attempt)
-        if attempt > policy.max_retries or wait > policy.max_rate_limit_wait:
+        if not replayable or attempt > policy.max_retries or wait > policy.max_rate_limit_wait:
             return Decision(retry=False, retry_after=wait)
         return Decision(retry=True, delay=wait, retry_after=wait)
     if not idempotent or attempt > policy.max_retries:

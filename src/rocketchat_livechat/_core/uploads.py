@@ -34,7 +34,7 @@ class UploadSource:
         self._start = 0
         if isinstance(file, str | os.PathLike):
             self._path = Path(file)
-            if not self._path.is_file():
+            if not _is_file(self._path):
                 raise InvalidArgumentError("file", f"no such file: {self._path}")
             default_name = self._path.name
         elif isinstance(file, bytes | bytearray | memoryview):
@@ -144,6 +144,13 @@ class ProgressReader(io.RawIOBase):
         if self._owned and not self._raw.closed:
             self._raw.close()
         super().close()
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # name too long, NUL byte...
+        return False
 
 
 def _seekable(stream: IO[bytes]) -> bool:

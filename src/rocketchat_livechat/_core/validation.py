@@ -48,6 +48,14 @@ def path_segment(name: str, value: object) -> str:
     return text
 
 
+def header_value(name: str, value: object) -> str:
+    """A required string that will be sent in an HTTP header: printable ASCII only."""
+    text = required_str(name, value)
+    if not all(" " <= c <= "~" for c in text):
+        raise InvalidArgumentError(name, "must be printable ASCII (it is sent in an HTTP header)")
+    return text
+
+
 def optional_bool(name: str, value: object) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
@@ -68,6 +76,13 @@ def optional_int(name: str, value: object, *, minimum: int = 0) -> int | None:
     if value < minimum:
         raise InvalidArgumentError(name, f"must be >= {minimum}")
     return value
+
+
+def required_int(name: str, value: object, *, minimum: int = 0) -> int:
+    checked = optional_int(name, value, minimum=minimum)
+    if checked is None:
+        raise InvalidArgumentError(name, "expected an int, got NoneType")
+    return checked
 
 
 def one_of(name: str, value: object, allowed: Sequence[str]) -> str:

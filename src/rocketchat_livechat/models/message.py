@@ -81,7 +81,7 @@ class Message(RocketChatModel):
     msg: str | None = None
     ts: Timestamp | None = None
     u: MessageUser | None = None
-    token: str | None = None
+    token: str | None = Field(default=None, repr=False)
     alias: str | None = None
     t: str | None = None
     updated_at: Timestamp | None = Field(default=None, alias="_updatedAt")

@@ -28,7 +28,7 @@ class RoomVisitor(RocketChatModel):
 
     id: str = Field(alias="_id")
     username: str | None = None
-    token: str | None = None
+    token: str | None = Field(default=None, repr=False)
     status: str | None = None
     last_message_ts: Timestamp | None = None
 

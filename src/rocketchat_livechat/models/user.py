@@ -39,7 +39,7 @@ class LoginResult(RocketChatModel):
     """The ``data`` of ``POST /api/v1/login``: credentials for the user-auth headers."""
 
     user_id: str
-    auth_token: str
+    auth_token: str = Field(repr=False)
     me: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod

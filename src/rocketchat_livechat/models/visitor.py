@@ -27,7 +27,7 @@ class Visitor(RocketChatModel):
     """A livechat visitor (guest), as returned by ``livechat/visitor`` and ``config.guest``."""
 
     id: str = Field(alias="_id")
-    token: str | None = None
+    token: str | None = Field(default=None, repr=False)
     username: str | None = None
     name: str | None = None
     status: str | None = None
@@ -62,5 +62,5 @@ class DeletedVisitor(RocketChatModel):
 class VisitorStatus(RocketChatModel):
     """Result of ``POST livechat/visitor.status``."""
 
-    token: str
+    token: str = Field(repr=False)
     status: str | None = None

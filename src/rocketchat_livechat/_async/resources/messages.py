@@ -55,7 +55,9 @@ class AsyncMessagesResource(AsyncResource):
         """Every message of the room, newest first, each exactly once even while new ones arrive."""
         pager = HistoryPager(page_size)
         while not pager.done:
-            page = await self.get_message_history(rid, token, end=pager.end, limit=page_size)
+            page = await self.get_message_history(
+                rid, token, end=pager.end, limit=page_size, offset=pager.offset or None
+            )
             for message in pager.advance(page):
                 yield message
 

@@ -54,8 +54,8 @@ class AsyncRoomResource(AsyncResource):
 
     async def transfer_room(self, rid: str, token: str, department: str) -> Room | None:
         """Move the chat to another department (Rocket.Chat >= 8 returns no room: ``None``)."""
-        version = await self._client.server_version()
-        return await self._client._request(endpoint.transfer_room(rid, token, department, version))
+        build = endpoint.transfer_room(rid, token, department)  # checks the arguments first
+        return await self._client._request(build(await self._client.server_version()))
 
     async def request_transcript(self, rid: str, token: str, email: str) -> str:
         """Ask for the conversation's transcript by e-mail; returns the server's confirmation."""

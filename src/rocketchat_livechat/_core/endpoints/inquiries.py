@@ -49,7 +49,7 @@ def take_inquiry(inquiry_id: str, user_id: str | None = None) -> Call[None]:
 
 
 def get_inquiry(rid: str) -> Call[Inquiry | None]:
-    params = query_params({"roomId": v.required_str("rid", rid)})
+    params = query_params({"roomId": v.required_str("rid", rid)}, {"roomId": "rid"})
     request = Request(
         "GET",
         "livechat/inquiries.getOne",

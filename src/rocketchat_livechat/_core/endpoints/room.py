@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ...errors import InvalidArgumentError
@@ -13,7 +13,7 @@ from .. import validation as v
 from ..request import Call, Request, Upload, api_path, json_body, query_params
 from ..uploads import FileInput, Progress, UploadSource
 
-SurveyData = Mapping[str, str] | Sequence[Mapping[str, Any]]
+SurveyData = Mapping[str, str | int] | Sequence[Mapping[str, Any]]
 
 # Rocket.Chat 8.0 replaced livechat/room.transfer with livechat/visitor/department.transfer.
 DEPARTMENT_TRANSFER_SINCE = (8, 0)
@@ -61,10 +61,12 @@ def upload_file(
     progress: Progress | None = None,
 ) -> Call[UploadedMessage]:
     route = "livechat/upload/{rid}"
-    token = v.required_str("token", token)
-    if any(c in token for c in "\r\n"):
-        raise InvalidArgumentError("token", "must not contain line breaks (it is sent as a header)")
-    source = UploadSource(file, filename=filename, content_type=content_type)
+    token = v.header_value("token", token)  # it travels in the x-visitor-token header
+    source = UploadSource(
+        file,
+        filename=v.optional_str("filename", filename),
+        content_type=None if content_type is None else v.header_value("content_type", content_type),
+    )
     upload = Upload(
         source, json_body(description=v.optional_str("description", description)), progress
     )
@@ -79,20 +81,28 @@ def upload_file(
 
 
 def transfer_room(
-    rid: str, token: str, department: str, server_version: tuple[int, ...]
-) -> Call[Room | None]:
-    """The visitor moves the chat to ``department``; the route depends on the server version."""
+    rid: str, token: str, department: str
+) -> Callable[[tuple[int, ...]], Call[Room | None]]:
+    """The visitor moves the chat to ``department``.
+
+    The arguments are checked at once; the returned function builds the call for the server's
+    version, since the route moved in 8.0 (so no version lookup happens for invalid arguments).
+    """
     body = {
         "token": v.required_str("token", token),
         "rid": v.required_str("rid", rid),
         "department": v.required_str("department", department),
     }
-    route = (
-        "livechat/visitor/department.transfer"
-        if server_version >= DEPARTMENT_TRANSFER_SINCE
-        else "livechat/room.transfer"
-    )
-    return Call(Request("POST", route, route, json=body), parsing.optional_under(Room, "room"))
+
+    def for_version(server_version: tuple[int, ...]) -> Call[Room | None]:
+        route = (
+            "livechat/visitor/department.transfer"
+            if server_version >= DEPARTMENT_TRANSFER_SINCE
+            else "livechat/room.transfer"
+        )
+        return Call(Request("POST", route, route, json=body), parsing.optional_under(Room, "room"))
+
+    return for_version
 
 
 def request_transcript(rid: str, token: str, email: str) -> Call[str]:

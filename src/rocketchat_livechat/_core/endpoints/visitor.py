@@ -74,7 +74,10 @@ def set_custom_field(
 
 
 def set_custom_fields(token: str, fields: CustomFields) -> Call[list[CustomFieldResult]]:
-    body = {"token": v.required_str("token", token), "customFields": custom_field_list(fields)}
+    body = {
+        "token": v.required_str("token", token),
+        "customFields": custom_field_list(fields, "fields"),
+    }
     request = Request("POST", "livechat/custom.fields", "livechat/custom.fields", json=body)
     return Call(request, parsing.list_under(CustomFieldResult, "fields"))
 
@@ -92,21 +95,23 @@ def send_page_visited(
     return Call(request, parsing.optional_under(PageVisit, "page"))
 
 
-def custom_field_list(fields: object) -> list[dict[str, Any]]:
-    """``{key: value}`` or ``[{key, value, overwrite?}]`` → Rocket.Chat's list (overwrite: True)."""
+def custom_field_list(fields: object, argument: str = "custom_fields") -> list[dict[str, Any]]:
+    """``{key: value}`` or ``[{key, value, overwrite?}]`` → Rocket.Chat's list (overwrite: True).
+
+    ``argument`` is the caller's parameter name, for error messages.
+    """
     if isinstance(fields, Mapping):
         items: list[Mapping[str, Any]] = [{"key": k, "value": val} for k, val in fields.items()]
-    elif isinstance(fields, Sequence) and not isinstance(fields, str):
+    elif isinstance(fields, Sequence) and not isinstance(fields, str | bytes | bytearray):
         items = list(fields)
     else:
-        raise InvalidArgumentError("custom_fields", "expected a dict or a list of {key, value}")
+        raise InvalidArgumentError(argument, "expected a dict or a list of {key, value}")
     if not items:
-        raise InvalidArgumentError("custom_fields", "must not be empty")
-    return [_custom_field(i, item) for i, item in enumerate(items)]
+        raise InvalidArgumentError(argument, "must not be empty")
+    return [_custom_field(f"{argument}[{i}]", item) for i, item in enumerate(items)]
 
 
-def _custom_field(index: int, item: object) -> dict[str, Any]:
-    name = f"custom_fields[{index}]"
+def _custom_field(name: str, item: object) -> dict[str, Any]:
     if not isinstance(item, Mapping) or not {"key", "value"} <= item.keys():
         raise InvalidArgumentError(name, "expected a mapping with 'key' and 'value'")
     return {

@@ -56,7 +56,9 @@ class MessagesResource(Resource):
         """Every message of the room, newest first, each exactly once even while new ones arrive."""
         pager = HistoryPager(page_size)
         while not pager.done:
-            page = self.get_message_history(rid, token, end=pager.end, limit=page_size)
+            page = self.get_message_history(
+                rid, token, end=pager.end, limit=page_size, offset=pager.offset or None
+            )
             for message in pager.advance(page):
                 yield message
 

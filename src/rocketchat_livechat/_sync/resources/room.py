@@ -55,8 +55,8 @@ class RoomResource(Resource):
 
     def transfer_room(self, rid: str, token: str, department: str) -> Room | None:
         """Move the chat to another department (Rocket.Chat >= 8 returns no room: ``None``)."""
-        version = self._client.server_version()
-        return self._client._request(endpoint.transfer_room(rid, token, department, version))
+        build = endpoint.transfer_room(rid, token, department)  # checks the arguments first
+        return self._client._request(build(self._client.server_version()))
 
     def request_transcript(self, rid: str, token: str, email: str) -> str:
         """Ask for the conversation's transcript by e-mail; returns the server's confirmation."""
