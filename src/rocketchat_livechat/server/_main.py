@@ -1,0 +1,98 @@
+"""``python -m rocketchat_livechat.server``: run the embedded server in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from types import FrameType
+
+import uvicorn
+
+from .runner import bind_socket, ensure_admin, generate_password, server_url, uvicorn_config
+from .state import ServerState
+
+PASSWORD_ENV = "ROCKETCHAT_ADMIN_PASSWORD"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m rocketchat_livechat.server",
+        description="Rocket.Chat-compatible Omnichannel (livechat) server: REST + DDP + SQLite.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=3000, help="port (default 3000; 0 = free)")
+    parser.add_argument("--data-dir", help="persist data here (default: temporary, removed)")
+    parser.add_argument("--admin-username", default="admin", help="admin user (default admin)")
+    parser.add_argument(
+        "--admin-password", help=f"admin password (default: ${PASSWORD_ENV}, else generated)"
+    )
+    parser.add_argument(
+        "--no-rate-limit", action="store_true", help="disable the REST rate limiter"
+    )
+    return parser
+
+
+def _admin_password(args: argparse.Namespace) -> tuple[str | None, str]:
+    if args.admin_password:
+        return args.admin_password, "from --admin-password"
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        return env, f"from ${PASSWORD_ENV}"
+    return None, "generated"
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived (uvicorn re-raises it after its graceful shutdown)."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+def serve(argv: list[str] | None = None) -> int:
+    """Run until Ctrl-C / SIGTERM; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    url = server_url(sock)
+    state = ServerState.open(args.data_dir, rate_limit=not args.no_rate_limit)
+    try:
+        state.settings.set("Site_Url", url)
+        password, source = _admin_password(args)
+        created_password = password
+        if (
+            password is None
+            and state.store.users.find_one({"username": args.admin_username}) is None
+        ):
+            created_password = generate_password()
+        outcome = ensure_admin(state, args.admin_username, created_password)
+        print(f"Rocket.Chat-compatible Omnichannel server listening on {url}", flush=True)
+        kept = "" if args.data_dir else " (temporary, removed on exit)"
+        print(f"Data: {state.data_dir}{kept}", flush=True)
+        if outcome == "kept":
+            print(f"Admin: {args.admin_username} (existing account, password unchanged)")
+        elif source == "generated":
+            print(f"Admin: {args.admin_username} / {created_password} (generated; shown once)")
+        else:
+            print(f"Admin: {args.admin_username} (password {source})")
+        sys.stdout.flush()
+        server = uvicorn.Server(uvicorn_config(state))
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        try:
+            asyncio.run(server.serve(sockets=[sock]))
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    except (KeyboardInterrupt, _Terminated):
+        pass
+    finally:
+        state.close()
+    return 0

@@ -1,0 +1,381 @@
+"""The ``/api/v1`` router: Rocket.Chat's order of checks around thin endpoint handlers.
+
+Route modules declare endpoints on a :class:`RouteGroup`::
+
+    routes = RouteGroup()
+
+    @routes.get("livechat/visitor/:token")
+    async def get_visitor(ctx: Context) -> Result:
+        return {"visitor": ...}
+
+For every request :func:`dispatch` runs (``rocketchat-api.md`` §1.5): route/method match
+(404/405) → authentication (401) → deprecation headers → rate limiter (429) → AJV schema of
+the query (GET) or body (others) (400 ``invalid-params``) → permissions (403) → handler.
+A handler returns a mapping (rendered as ``{**mapping, "success": true}``) or a ready
+``Response``; it raises :mod:`.errors` exceptions for failures. Unexpected exceptions become
+``400 {"success": false, "error": "<message>"}`` like Rocket.Chat (and are logged).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, unquote_to_bytes
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from . import auth
+from .errors import ApiError, PermissionDenied, PlainError, TooManyRequests, Unauthorized
+from .ratelimit import RateRule
+from .responses import NO_CACHE_HEADERS, json_response
+from .state import ServerState
+from .store import Doc, Store
+from .validation import Schema, validate
+
+log = logging.getLogger("rocketchat_livechat.server")
+
+Result = Mapping[str, Any] | Response
+Handler = Callable[["Context"], Awaitable[Result]]
+
+MAX_BODY_BYTES = 50 * 1024 * 1024
+API_PREFIX = "/api/v1/"
+_RESERVED = set(";/?:@&=+$,#")
+_CORS_HEADERS = (
+    "Origin, X-Requested-With, Content-Type, Accept, X-User-Id, X-Auth-Token, "
+    "x-visitor-token, Authorization"
+)
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    """Marks an endpoint deprecated (``x-deprecation-*`` headers)."""
+
+    version: str
+    alternatives: tuple[str, ...] = ()
+
+    def headers(self, route: str) -> dict[str, str]:
+        message = (
+            f'The endpoint "{route}" is deprecated and will be removed on version {self.version}'
+        )
+        if self.alternatives:
+            message += f" ( Please use the alternative(s): {', '.join(self.alternatives)} )"
+        return {
+            "x-deprecation-type": "endpoint-deprecation",
+            "x-deprecation-message": message,
+            "x-deprecation-version": self.version,
+        }
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One method on one route pattern, with its checks."""
+
+    method: str
+    path: str
+    handler: Handler
+    auth: bool = False
+    permissions: tuple[str, ...] = ()
+    any_permission: bool = False
+    rate: RateRule | None = field(default_factory=RateRule)
+    schema: Schema | None = None
+    deprecation: Deprecation | None = None
+    raw_body: bool = False
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        parts = [
+            f"(?P<{seg[1:]}>[^/]+)" if seg.startswith(":") else re.escape(seg)
+            for seg in self.path.split("/")
+        ]
+        return re.compile("^" + "/".join(parts) + "/?$")
+
+    @property
+    def rate_key(self) -> str:
+        return f"{API_PREFIX}{self.path}{self.method.lower()}"
+
+
+class RouteGroup:
+    """A list of endpoints declared with decorators (one group per route module)."""
+
+    def __init__(self) -> None:
+        self.endpoints: list[Endpoint] = []
+
+    def route(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        """Register ``handler`` for ``method path``; ``options`` are :class:`Endpoint` fields."""
+
+        def decorator(handler: Handler) -> Handler:
+            self.endpoints.append(Endpoint(method, path, handler, **options))
+            return handler
+
+        return decorator
+
+    def get(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **options)
+
+    def put(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("PUT", path, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **options)
+
+
+class ApiRouter:
+    """Resolves ``(method, path)`` to an endpoint and its path parameters."""
+
+    def __init__(self, groups: Iterable[RouteGroup]) -> None:
+        endpoints = [e for g in groups for e in g.endpoints]
+        # static routes win over parameterised ones
+        endpoints.sort(key=lambda e: e.path.count(":"))
+        self._compiled = [(e, e.regex) for e in endpoints]
+
+    def resolve(self, method: str, path: str) -> tuple[Endpoint, dict[str, str]] | list[str]:
+        """The endpoint and decoded params, or the list of allowed methods (maybe empty)."""
+        allowed: list[str] = []
+        for endpoint, regex in self._compiled:
+            match = regex.match(path)
+            if match is None:
+                continue
+            if endpoint.method == method:
+                return endpoint, {k: decode_uri(v) for k, v in match.groupdict().items()}
+            allowed.append(endpoint.method)
+        return allowed
+
+
+def decode_uri(text: str) -> str:
+    """JavaScript ``decodeURI``: percent-escapes of reserved characters stay encoded."""
+
+    def replace(match: re.Match[str]) -> str:
+        raw = match.group(0)
+        try:
+            decoded = unquote_to_bytes(raw).decode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+        out: list[str] = []
+        pos = 0
+        for char in decoded:
+            width = len(char.encode("utf-8")) * 3
+            out.append(raw[pos : pos + width] if char in _RESERVED else char)
+            pos += width
+        return "".join(out)
+
+    return re.sub(r"(?:%[0-9A-Fa-f]{2})+", replace, text)
+
+
+def parse_qs(raw: str) -> dict[str, Any]:
+    """Parse a query/form string like Node's ``qs`` (``a[]=x``, ``a[k]=v``, repeated keys)."""
+    result: dict[str, Any] = {}
+    for key, value in parse_qsl(raw, keep_blank_values=True):
+        match = re.fullmatch(r"([^\[\]]+)\[([^\[\]]*)\]", key)
+        if match is None:
+            current = result.get(key)
+            if current is None:
+                result[key] = value
+            elif isinstance(current, list):
+                current.append(value)
+            else:
+                result[key] = [current, value]
+            continue
+        name, sub = match.groups()
+        if sub == "" or sub.isdigit():
+            bucket = result.setdefault(name, [])
+            if isinstance(bucket, list):
+                bucket.append(value)
+        else:
+            bucket = result.setdefault(name, {})
+            if isinstance(bucket, dict):
+                bucket[sub] = value
+    return result
+
+
+class Context:
+    """What a handler gets: request, state, user, path params and validated params."""
+
+    def __init__(self, request: Request, state: ServerState, endpoint: Endpoint) -> None:
+        self.request = request
+        self.state = state
+        self.endpoint = endpoint
+        self.path: dict[str, str] = {}
+        self.user: Doc | None = None
+        self.params: Any = {}
+
+    @property
+    def store(self) -> Store:
+        return self.state.store
+
+    @property
+    def me(self) -> Doc:
+        """The authenticated user (only on ``auth=True`` endpoints)."""
+        assert self.user is not None
+        return self.user
+
+    @property
+    def ip(self) -> str:
+        """Client IP as Rocket.Chat sees it (``x-real-ip`` first)."""
+        real = self.request.headers.get("x-real-ip")
+        if real:
+            return real
+        return self.request.client.host if self.request.client else "127.0.0.1"
+
+    @property
+    def query(self) -> dict[str, Any]:
+        return parse_qs(self.request.url.query)
+
+
+async def read_body(request: Request, limit: int | None = None) -> bytes:
+    """The request body, refusing more than ``limit`` (default :data:`MAX_BODY_BYTES`) bytes."""
+    limit = MAX_BODY_BYTES if limit is None else limit
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PlainError("request entity too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+async def parse_body(request: Request) -> Any:
+    """Body params as Rocket.Chat 7.x parses them (invalid JSON → ``{}``)."""
+    content_type = request.headers.get("content-type", "").lower()
+    if "multipart/form-data" in content_type:
+        try:
+            form = await request.form()
+        except Exception as exc:
+            raise PlainError(f"Invalid multipart body: {exc}") from None
+        fields = {k: v for k, v in form.multi_items() if not isinstance(v, UploadFile)}
+        await form.close()
+        return fields
+    raw = await read_body(request)
+    if not raw.strip():
+        return {}
+    if "application/x-www-form-urlencoded" in content_type:
+        return parse_qs(raw.decode("utf-8", "replace"))
+    if "json" in content_type:
+        try:
+            return json.loads(raw, parse_constant=_reject_constant)
+        except ValueError:  # JSON.parse failed: Rocket.Chat 7 continues with {}
+            return {}
+        except RecursionError:  # nested beyond Python's parser: a deep array or object
+            return [] if raw.lstrip().startswith(b"[") else {}
+    return raw.decode("utf-8", "replace")
+
+
+def _optional_user(request: Request, state: ServerState) -> Doc | None:
+    return auth.authenticate(
+        state.store, request.headers.get("x-user-id"), request.headers.get("x-auth-token")
+    )
+
+
+def _check_rate(ctx: Context, headers: dict[str, str]) -> None:
+    endpoint = ctx.endpoint
+    limiter = ctx.state.rate_limiter
+    if endpoint.rate is None or not limiter.active:
+        return
+    if auth.has_permission(ctx.user, "api-bypass-rate-limit"):
+        return
+    decision = limiter.hit(endpoint.rate_key, ctx.ip, endpoint.rate)
+    headers.update(decision.headers())
+    if not decision.allowed:
+        raise TooManyRequests(decision.wait_seconds)
+
+
+def _check_permissions(ctx: Context) -> None:
+    perms = ctx.endpoint.permissions
+    if not perms:
+        return
+    if ctx.endpoint.any_permission:
+        ok = auth.has_any_permission(ctx.user, perms)
+    else:
+        ok = all(auth.has_permission(ctx.user, p) for p in perms)
+    if not ok:
+        raise PermissionDenied()
+
+
+async def _run(ctx: Context, headers: dict[str, str]) -> Result:
+    endpoint, request = ctx.endpoint, ctx.request
+    ctx.user = _optional_user(request, ctx.state)
+    if endpoint.auth and ctx.user is None:
+        raise Unauthorized()
+    if endpoint.deprecation is not None:
+        headers.update(endpoint.deprecation.headers(endpoint.path))
+    _check_rate(ctx, headers)
+    if endpoint.method == "GET":
+        ctx.params = ctx.query
+    elif not endpoint.raw_body:
+        ctx.params = await parse_body(request)
+    if endpoint.schema is not None:
+        ctx.params = validate(ctx.params, endpoint.schema)
+    _check_permissions(ctx)
+    return await endpoint.handler(ctx)
+
+
+def _render(result: Result, headers: Mapping[str, str]) -> Response:
+    if isinstance(result, Response):
+        result.headers.update({**NO_CACHE_HEADERS, **headers})
+        return result
+    return json_response({**result, "success": True}, headers=headers)
+
+
+def _not_found() -> Response:
+    return json_response({"status": "error", "message": "API endpoint does not exist"}, status=404)
+
+
+def _preflight(state: ServerState) -> Response:
+    if not state.settings["API_Enable_CORS"]:
+        return PlainTextResponse(
+            'CORS not enabled. Go to "Admin > General > REST Api" to enable it.',
+            status_code=405,
+            headers=NO_CACHE_HEADERS,
+        )
+    return Response(
+        status_code=200,
+        headers={
+            **NO_CACHE_HEADERS,
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, HEAD, PATCH",
+            "Access-Control-Allow-Headers": _CORS_HEADERS,
+        },
+    )
+
+
+async def dispatch(request: Request, router: ApiRouter) -> Response:
+    """Serve one ``/api/v1/...`` request."""
+    state: ServerState = request.app.state.livechat
+    if request.method == "OPTIONS":
+        return _preflight(state)
+    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    path = raw_path.decode("latin-1").split("?", 1)[0][len(API_PREFIX) :]
+    method = "GET" if request.method == "HEAD" else request.method
+    resolved = router.resolve(method, path)
+    if isinstance(resolved, list):
+        if not resolved:
+            return _not_found()
+        return json_response(
+            {"status": "error", "message": "API endpoint does not exist"},
+            status=405,
+            headers={"Allow": ", ".join(sorted(set(resolved)))},
+        )
+    endpoint, params = resolved
+    ctx = Context(request, state, endpoint)
+    ctx.path = params
+    headers: dict[str, str] = {}
+    try:
+        return _render(await _run(ctx, headers), headers)
+    except ApiError as exc:
+        return json_response(exc.body, status=exc.status, headers=headers)
+    except Exception as exc:
+        log.exception("unexpected error in %s %s", endpoint.method, endpoint.path)
+        return json_response({"success": False, "error": str(exc)}, status=400, headers=headers)

@@ -1,0 +1,39 @@
+"""REST endpoint groups, one module per group (``server/routes/<group>.py``)."""
+
+from __future__ import annotations
+
+from ..api import RouteGroup
+from . import (
+    agent,
+    auth,
+    config,
+    custom_fields,
+    departments,
+    general,
+    inquiries,
+    message,
+    room,
+    rooms,
+    upload,
+    users,
+    visitor,
+)
+
+ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
+    module.routes
+    for module in (
+        auth,
+        config,
+        visitor,
+        room,
+        message,
+        upload,
+        agent,
+        rooms,
+        inquiries,
+        users,
+        departments,
+        custom_fields,
+        general,
+    )
+)

@@ -1,0 +1,63 @@
+"""Agent endpoints: ``agent.info``/``agent.next`` (visitor side, §3.2-3.3), ``agent.status``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import auth, routing
+from ..api import Context, RouteGroup
+from ..errors import Failure, Forbidden, NotFound, PlainError
+from ..services import users, visitors
+from ..validation import STRING, obj
+from ._common import visitor_or_fail, visitor_room
+
+routes = RouteGroup()
+
+NEXT_QUERY = obj({"department": STRING})
+STATUS_BODY = obj(
+    {"status": {"type": "string", "enum": ["available", "not-available"]}, "agentId": STRING}
+)
+
+
+@routes.get("livechat/agent.info/:rid/:token")
+async def agent_info(ctx: Context) -> dict[str, Any]:
+    token = ctx.path["token"]
+    visitor_or_fail(ctx.state, token)
+    room = visitor_room(ctx.state, ctx.path["rid"], token)
+    served = room.get("servedBy")
+    agent = ctx.store.users.get(served["_id"]) if served else None
+    if agent is None:
+        raise PlainError("invalid-agent")
+    return {"agent": users.agent_info(ctx.state, agent)}
+
+
+@routes.get("livechat/agent.next/:token", schema=NEXT_QUERY)
+async def agent_next(ctx: Context) -> dict[str, Any]:
+    token = ctx.path["token"]
+    if visitors.open_rooms(ctx.state, token):
+        return {}
+    department = ctx.params.get("department") or routing.default_department(ctx.state)
+    agent = routing.next_agent(ctx.state, department)
+    if agent is None:
+        raise PlainError("agent-not-found")
+    return {"agent": users.agent_info(ctx.state, agent)}
+
+
+@routes.post("livechat/agent.status", auth=True, permissions=("view-l-room",), schema=STATUS_BODY)
+async def agent_status(ctx: Context) -> dict[str, Any]:
+    agent_id = ctx.params.get("agentId") or ctx.me["_id"]
+    agent = ctx.store.users.get(agent_id)
+    if agent is None or not users.is_agent(agent):
+        raise NotFound("Agent not found")
+    if not agent.get("active", True):
+        raise Failure("error-user-deactivated")
+    current = agent.get("statusLivechat")
+    status = ctx.params.get("status") or (
+        "not-available" if current == "available" else "available"
+    )
+    if status == current:
+        return {"status": current}
+    if agent_id != ctx.me["_id"] and not auth.has_permission(ctx.user, "manage-livechat-agents"):
+        raise Forbidden()
+    ctx.store.users.update(agent_id, {"$set": {"statusLivechat": status}})
+    return {"status": status}

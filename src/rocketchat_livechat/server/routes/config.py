@@ -1,0 +1,19 @@
+"""``GET livechat/config``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..api import Context, RouteGroup
+from ..services.config import build_config
+from ..validation import STRING, obj
+
+routes = RouteGroup()
+
+CONFIG_QUERY = obj({"token": STRING, "department": STRING, "businessUnit": STRING})
+
+
+@routes.get("livechat/config", schema=CONFIG_QUERY)
+async def get_config(ctx: Context) -> dict[str, Any]:
+    params = ctx.params
+    return {"config": build_config(ctx.state, params.get("token"), params.get("department"))}

@@ -1,0 +1,82 @@
+"""``livechat/department`` and ``livechat/department/:_id`` (§4.6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import auth
+from ..api import Context, RouteGroup
+from ..services import departments
+from ..validation import ANY, PAGINATION, STRING, Maybe, check, obj
+from ._common import page, sort_spec
+
+routes = RouteGroup()
+
+_VIEW = ("view-livechat-departments", "view-l-room")
+_BOOL_STRING = {"type": "string", "enum": ["true", "false"]}
+LIST_QUERY = obj(
+    {
+        **PAGINATION,
+        "text": STRING,
+        "onlyMyDepartments": _BOOL_STRING,
+        "enabled": _BOOL_STRING,
+        "excludeDepartmentId": STRING,
+        "showArchived": _BOOL_STRING,
+    }
+)
+BODY_PATTERN = {"department": dict, "agents": Maybe([ANY]), "departmentUnit": Maybe(dict)}
+
+
+@routes.get(
+    "livechat/department", auth=True, permissions=_VIEW, any_permission=True, schema=LIST_QUERY
+)
+async def list_departments(ctx: Context) -> dict[str, Any]:
+    p = ctx.params
+    found = ctx.store.departments.find(sort=sort_spec(ctx, [("name", 1)]))
+    if p.get("text"):
+        found = [d for d in found if p["text"].lower() in d["name"].lower()]
+    if p.get("enabled") == "true":
+        found = [d for d in found if d.get("enabled")]
+    if p.get("excludeDepartmentId"):
+        found = [d for d in found if d["_id"] != p["excludeDepartmentId"]]
+    if p.get("showArchived") != "true":
+        found = [d for d in found if not d.get("archived")]
+    if p.get("onlyMyDepartments") == "true" and not auth.has_permission(
+        ctx.user, "view-livechat-manager"
+    ):
+        mine = {
+            x["departmentId"] for x in ctx.store.department_agents.find({"agentId": ctx.me["_id"]})
+        }
+        found = [d for d in found if d["_id"] in mine]
+    return page(ctx, "departments", found)
+
+
+@routes.post("livechat/department", auth=True, permissions=("manage-livechat-departments",))
+async def create_department(ctx: Context) -> dict[str, Any]:
+    check(ctx.params, BODY_PATTERN)
+    dept = departments.save(ctx.state, None, ctx.params["department"], ctx.params.get("agents"))
+    return {"department": dept, "agents": departments.agents_of(ctx.state, dept["_id"])}
+
+
+@routes.get("livechat/department/:_id", auth=True, permissions=_VIEW, any_permission=True)
+async def get_department(ctx: Context) -> dict[str, Any]:
+    dept = ctx.store.departments.get(ctx.path["_id"])
+    result: dict[str, Any] = {"department": dept}
+    if dept is not None and ctx.params.get("includeAgents", "true") != "false":
+        result["agents"] = departments.agents_of(ctx.state, dept["_id"])
+    return result
+
+
+@routes.put("livechat/department/:_id", auth=True, permissions=("manage-livechat-departments",))
+async def update_department(ctx: Context) -> dict[str, Any]:
+    check(ctx.params, BODY_PATTERN)
+    dept = departments.save(
+        ctx.state, ctx.path["_id"], ctx.params["department"], ctx.params.get("agents")
+    )
+    return {"department": dept, "agents": departments.agents_of(ctx.state, dept["_id"])}
+
+
+@routes.delete("livechat/department/:_id", auth=True, permissions=("manage-livechat-departments",))
+async def delete_department(ctx: Context) -> dict[str, Any]:
+    departments.remove(ctx.state, ctx.path["_id"])
+    return {}

@@ -1,0 +1,253 @@
+"""Non-livechat endpoints the SDK and tests need: users, settings, chat, rooms, groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import auth
+from ..api import Context, RouteGroup
+from ..errors import Failure, MeteorError, PlainError
+from ..ids import random_id
+from ..services import messages, users
+from ..store import Doc
+from ..validation import BOOLEAN, STRING, STRINGS, ObjectIncluding, Optional, check, obj
+
+routes = RouteGroup()
+
+USER_CREATE_BODY = obj(
+    {
+        "email": STRING,
+        "name": STRING,
+        "password": STRING,
+        "username": STRING,
+        "active": BOOLEAN,
+        "roles": STRINGS,
+        "joinDefaultChannels": BOOLEAN,
+        "requirePasswordChange": BOOLEAN,
+        "sendWelcomeEmail": BOOLEAN,
+        "verified": BOOLEAN,
+        "customFields": {"type": "object"},
+    },
+    ("email", "name", "username"),
+)
+USER_DELETE_BODY = obj({"userId": STRING, "confirmRelinquish": BOOLEAN}, ("userId",))
+SET_STATUS_BODY = obj({"status": STRING, "message": STRING, "userId": STRING, "username": STRING})
+_USER_NOT_FOUND = 'The required "userId" or "username" param provided does not match any users'
+_ROOM_NOT_FOUND = 'The required "roomId" or "roomName" param provided does not match any group'
+
+
+def _user_from_params(ctx: Context, params: dict[str, Any]) -> Doc:
+    key = params.get("userId") or params.get("username")
+    if not key:
+        raise MeteorError(
+            "error-user-param-not-provided",
+            'The required "userId" or "username" param was not provided',
+        )
+    user = users.find_user(ctx.state, str(key))
+    if user is None:
+        raise MeteorError("error-invalid-user", _USER_NOT_FOUND)
+    return user
+
+
+@routes.post("users.create", auth=True, permissions=("create-user",), schema=USER_CREATE_BODY)
+async def users_create(ctx: Context) -> dict[str, Any]:
+    p = ctx.params
+    user = users.create_user(
+        ctx.state,
+        username=p["username"],
+        password=p.get("password"),
+        email=p["email"],
+        name=p["name"],
+        roles=p.get("roles") or ["user"],
+        active=p.get("active", True),
+    )
+    return {"user": users.public_user(user)}
+
+
+@routes.post("users.delete", auth=True, permissions=("delete-user",), schema=USER_DELETE_BODY)
+async def users_delete(ctx: Context) -> dict[str, Any]:
+    user = _user_from_params(ctx, ctx.params)
+    with ctx.store.transaction():
+        ctx.store.users.delete(user["_id"])
+        auth.remove_user_tokens(ctx.store, user["_id"])
+        ctx.store.department_agents.delete_many({"agentId": user["_id"]})
+    return {}
+
+
+@routes.get("users.info", auth=True)
+async def users_info(ctx: Context) -> dict[str, Any]:
+    key = ctx.params.get("userId") or ctx.params.get("username")
+    user = users.find_user(ctx.state, key) if isinstance(key, str) else None
+    if user is None:
+        raise Failure("User not found.")
+    private = user["_id"] == ctx.me["_id"] or auth.has_permission(
+        ctx.user, "view-full-other-user-info"
+    )
+    return {"user": users.public_user(user, private=private)}
+
+
+@routes.post("users.setStatus", auth=True, schema=SET_STATUS_BODY)
+async def users_set_status(ctx: Context) -> dict[str, Any]:
+    """Embedded-server note: setting ``online`` here makes an agent routable without DDP."""
+    target = ctx.me
+    if ctx.params.get("userId") or ctx.params.get("username"):
+        target = _user_from_params(ctx, ctx.params)
+        if target["_id"] != ctx.me["_id"] and not auth.has_permission(
+            ctx.user, "edit-other-user-info"
+        ):
+            raise MeteorError("error-not-allowed", "Not allowed")
+    status = ctx.params.get("status")
+    if status:
+        if status not in users.PRESENCE_STATUSES:
+            raise MeteorError(
+                "error-invalid-status",
+                "Valid status types include online, away, offline, and busy.",
+                {"method": "users.setStatus"},
+            )
+        users.set_presence(ctx.state, target["_id"], status)
+    if "message" in ctx.params:
+        ctx.store.users.update(target["_id"], {"$set": {"statusText": ctx.params["message"]}})
+    return {}
+
+
+# ---------------------------------------------------------------------------------------------
+# settings
+
+
+@routes.get("settings/:_id", auth=True)
+async def get_setting(ctx: Context) -> dict[str, Any]:
+    name = ctx.path["_id"]
+    if name not in ctx.state.settings:
+        raise Failure()
+    return {"_id": name, "value": ctx.state.settings[name]}
+
+
+def _check_password_2fa(ctx: Context) -> None:
+    """Rocket.Chat's 2FA password fallback: ``X-2fa-Code`` (password or its SHA-256)."""
+    code = ctx.request.headers.get("x-2fa-code")
+    method = ctx.request.headers.get("x-2fa-method", "password")
+    details = {"method": "password", "availableMethods": ["password"]}
+    if not code:
+        raise MeteorError("totp-required", "TOTP Required", details)
+    digest = code if len(code) == 64 else auth.sha256_hex(code)
+    if method != "password" or not auth.verify_password(ctx.me, {"digest": digest}):
+        raise MeteorError("totp-invalid", "TOTP Invalid", {"method": method})
+
+
+@routes.post("settings/:_id", auth=True, permissions=("edit-privileged-setting",))
+async def set_setting(ctx: Context) -> dict[str, Any]:
+    _check_password_2fa(ctx)
+    params = ctx.params if isinstance(ctx.params, dict) else {}
+    if "value" not in params:
+        raise MeteorError("error-invalid-params", "Invalid params")
+    try:
+        ctx.state.settings.set(ctx.path["_id"], params["value"])
+    except KeyError:
+        raise Failure() from None
+    return {}
+
+
+# ---------------------------------------------------------------------------------------------
+# chat / rooms / groups
+
+
+@routes.post("chat.sendMessage", auth=True)
+async def chat_send_message(ctx: Context) -> dict[str, Any]:
+    message = ctx.params.get("message") if isinstance(ctx.params, dict) else None
+    if not message:
+        raise MeteorError("error-invalid-params", 'The "message" parameter must be provided.')
+    check(message, ObjectIncluding({"rid": str, "msg": Optional(str), "_id": Optional(str)}))
+    room = ctx.store.rooms.get(message["rid"])
+    if room is None or not auth.can_access_room(ctx.me, room):
+        raise PlainError("error-not-allowed")
+    text = message.get("msg", "")
+    if len(text) > int(ctx.state.settings["Message_MaxAllowedSize"]):
+        raise MeteorError(
+            "error-message-size-exceeded", "Message size exceeds Message_MaxAllowedSize"
+        )
+    sent = messages.send_user_message(ctx.state, ctx.me, room, text, message.get("_id"))
+    return {"message": sent}
+
+
+@routes.get("chat.getMessage", auth=True)
+async def chat_get_message(ctx: Context) -> dict[str, Any]:
+    """A message by id, for users who can access its room (the SDK's retried-send lookup)."""
+    message_id = ctx.params.get("msgId") if isinstance(ctx.params, dict) else None
+    if not message_id:
+        raise Failure('The "msgId" query parameter must be provided.')
+    message = ctx.store.messages.get(str(message_id))
+    room = ctx.store.rooms.get(message["rid"]) if message else None
+    if message is None or room is None:
+        raise Failure()
+    if not auth.can_access_room(ctx.me, room):
+        raise MeteorError("error-not-allowed", "Not allowed")
+    return {"message": message}
+
+
+def _room_from_params(ctx: Context, params: dict[str, Any]) -> Doc | None:
+    if params.get("roomId"):
+        return ctx.store.rooms.get(str(params["roomId"]))
+    if params.get("roomName"):
+        rooms = ctx.store.rooms.find({"t": "p"})
+        return next((r for r in rooms if r.get("name") == params["roomName"]), None)
+    return None
+
+
+@routes.get("rooms.info", auth=True)
+async def rooms_info(ctx: Context) -> dict[str, Any]:
+    room = _room_from_params(ctx, ctx.params)
+    if room is None or not auth.can_access_room(ctx.me, room):
+        raise Failure("not-allowed")
+    return {"room": room}
+
+
+@routes.post("groups.create", auth=True, permissions=("create-p",))
+async def groups_create(ctx: Context) -> dict[str, Any]:
+    params = ctx.params if isinstance(ctx.params, dict) else {}
+    name = params.get("name")
+    if not name:
+        raise MeteorError("error-param-not-provided", 'Body param "name" is required')
+    if any(r.get("name") == name for r in ctx.store.rooms.find({"t": "p"})):
+        raise MeteorError(
+            "error-duplicate-channel-name",
+            f"A channel with name '{name}' exists",
+            {"method": "createRoom", "channel_name": name},
+        )
+    members = [ctx.me["_id"]]
+    for username in params.get("members") or []:
+        user = ctx.store.users.find_one({"username": username})
+        if user is not None and user["_id"] not in members:
+            members.append(user["_id"])
+    now = ctx.state.now()
+    room = {
+        "_id": random_id(),
+        "t": "p",
+        "name": name,
+        "fname": name,
+        "u": {"_id": ctx.me["_id"], "username": ctx.me["username"]},
+        "ts": now,
+        "_updatedAt": now,
+        "msgs": 0,
+        "usersCount": len(members),
+        "members": members,
+        "ro": bool(params.get("readOnly", False)),
+        "default": False,
+        "sysMes": True,
+    }
+    ctx.store.rooms.insert(room)
+    return {"group": room}
+
+
+@routes.post("groups.delete", auth=True)
+async def groups_delete(ctx: Context) -> dict[str, Any]:
+    params = ctx.params if isinstance(ctx.params, dict) else {}
+    room = _room_from_params(ctx, params)
+    if room is None or room.get("t") != "p":
+        raise MeteorError("error-room-not-found", _ROOM_NOT_FOUND)
+    owner = room.get("u", {}).get("_id") == ctx.me["_id"]
+    if not owner and not auth.has_permission(ctx.user, "delete-p"):
+        raise PlainError("error-not-allowed")
+    with ctx.store.transaction():
+        ctx.store.rooms.delete(room["_id"])
+        ctx.store.messages.delete_many({"rid": room["_id"]})
+    return {}

@@ -1,0 +1,98 @@
+"""Inquiry endpoints (§4.4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import routing
+from ..api import Context, Deprecation, RouteGroup
+from ..errors import Failure, PlainError
+from ..services import users
+from ..store import Doc
+from ..validation import PAGINATION, STRING, obj
+from ._common import page, sort_spec
+
+routes = RouteGroup()
+
+LIST_QUERY = obj({**PAGINATION, "department": STRING})
+GET_ONE_QUERY = obj({"roomId": STRING}, ("roomId",))
+TAKE_BODY = obj({"inquiryId": STRING, "userId": STRING}, ("inquiryId",))
+_LIST_FIELDS = ("_id", "rid", "name", "ts", "status", "department")
+
+
+@routes.get(
+    "livechat/inquiries.list",
+    auth=True,
+    permissions=("view-livechat-manager",),
+    schema=LIST_QUERY,
+)
+async def list_inquiries(ctx: Context) -> dict[str, Any]:
+    flt: dict[str, Any] = {"status": "queued"}
+    if ctx.params.get("department"):
+        dept = routing.find_department(ctx.state, ctx.params["department"])
+        flt["department"] = dept["_id"] if dept else ctx.params["department"]
+    found = ctx.store.inquiries.find(flt, sort=sort_spec(ctx, [("ts", 1)]))
+    result = page(ctx, "inquiries", found)
+    result["inquiries"] = [{k: i[k] for k in _LIST_FIELDS if k in i} for i in result["inquiries"]]
+    return result
+
+
+def queued_for_user(ctx: Context) -> list[Doc]:
+    """Queued inquiries the caller may take (defaultAgent, own departments, public queue)."""
+    me = ctx.me
+    mine = {
+        link["departmentId"] for link in ctx.store.department_agents.find({"agentId": me["_id"]})
+    }
+    requested = ctx.params.get("department")
+    if requested:
+        if requested not in mine:
+            raise PlainError("error-not-authorized")
+        mine = {requested}
+    queued = ctx.store.inquiries.find({"status": "queued"}, sort=sort_spec(ctx, [("ts", 1)]))
+    return [
+        i
+        for i in queued
+        if i.get("defaultAgent", {}).get("agentId") == me["_id"]
+        or (i.get("department") in mine if i.get("department") else not requested)
+    ]
+
+
+@routes.get(
+    "livechat/inquiries.queuedForUser",
+    auth=True,
+    permissions=("view-l-room",),
+    schema=LIST_QUERY,
+)
+async def inquiries_queued_for_user(ctx: Context) -> dict[str, Any]:
+    return page(ctx, "inquiries", queued_for_user(ctx))
+
+
+@routes.get(
+    "livechat/inquiries.queued",
+    auth=True,
+    permissions=("view-l-room",),
+    schema=LIST_QUERY,
+    deprecation=Deprecation("7.0.0", ("livechat/inquiries.queuedForUser",)),
+)
+async def inquiries_queued(ctx: Context) -> dict[str, Any]:
+    return page(ctx, "inquiries", queued_for_user(ctx))
+
+
+@routes.get(
+    "livechat/inquiries.getOne", auth=True, permissions=("view-l-room",), schema=GET_ONE_QUERY
+)
+async def get_one(ctx: Context) -> dict[str, Any]:
+    return {"inquiry": ctx.store.inquiries.find_one({"rid": ctx.params["roomId"]})}
+
+
+@routes.post("livechat/inquiries.take", auth=True, permissions=("view-l-room",), schema=TAKE_BODY)
+async def take(ctx: Context) -> dict[str, Any]:
+    user = ctx.me
+    user_id = ctx.params.get("userId")
+    if user_id:
+        other = ctx.store.users.get(user_id)
+        if other is None or not users.is_agent(other):
+            raise Failure("The user is invalid")
+        user = other
+    routing.take_inquiry(ctx.state, ctx.params["inquiryId"], user)
+    return {}

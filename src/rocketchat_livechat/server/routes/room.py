@@ -1,0 +1,209 @@
+"""Room endpoints: get-or-create, close, survey, department transfer, transcript, closeByUser."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import auth, routing
+from ..api import Context, Deprecation, RouteGroup
+from ..errors import ApiError, Failure, MeteorError, PlainError
+from ..ratelimit import RateRule
+from ..services import messages
+from ..validation import BOOLEAN, STRING, STRINGS, Maybe, check, obj
+from ._common import visitor_or_fail, visitor_room
+
+routes = RouteGroup()
+
+ROOM_QUERY = {
+    "token": str,
+    "rid": Maybe(str),
+    "agentId": Maybe(str),
+    "sla": Maybe(str),
+    "priority": Maybe(str),
+}
+TOKEN_RID_BODY = obj({"token": STRING, "rid": STRING}, ("token", "rid"))
+SURVEY_BODY = obj(
+    {
+        "token": STRING,
+        "rid": STRING,
+        "data": {
+            "type": "array",
+            "minItems": 1,
+            "items": obj({"name": STRING, "value": STRING}, ("name", "value")),
+        },
+    },
+    ("token", "rid", "data"),
+)
+TRANSFER_BODY = obj(
+    {"token": STRING, "rid": STRING, "department": STRING}, ("token", "rid", "department")
+)
+TRANSCRIPT_BODY = obj({"token": STRING, "rid": STRING, "email": STRING}, ("token", "rid", "email"))
+CLOSE_BY_USER_BODY = obj(
+    {
+        "rid": STRING,
+        "comment": STRING,
+        "tags": STRINGS,
+        "generateTranscriptPdf": BOOLEAN,
+        "forceClose": BOOLEAN,
+        "transcriptEmail": obj(
+            {
+                "sendToVisitor": BOOLEAN,
+                "requestData": obj({"email": STRING, "subject": STRING}, ("email", "subject")),
+            },
+            ("sendToVisitor",),
+        ),
+    },
+    ("rid",),
+)
+SURVEY_FIELDS = ("satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness")
+SURVEY_VALUES = ("1", "2", "3", "4", "5")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _source(ctx: Context) -> dict[str, Any]:
+    cookies = ctx.request.cookies
+    if cookies.get("rc_room_type") == "l" and cookies.get("rc_is_widget") == "t":
+        return {"type": "widget", "destination": ctx.request.headers.get("host", "")}
+    return {"type": "api"}
+
+
+@routes.get("livechat/room", rate=RateRule(5, 60000))
+async def get_room(ctx: Context) -> dict[str, Any]:
+    check(ctx.params, ROOM_QUERY)
+    token = ctx.params["token"]
+    visitor = visitor_or_fail(ctx.state, token)
+    rid = ctx.params.get("rid")
+    if rid:
+        return {"room": visitor_room(ctx.state, rid, token, open_only=True), "newRoom": False}
+    existing = ctx.store.rooms.find_one(
+        {"t": "l", "v.token": token, "open": True}, sort=[("ts", 1)]
+    )
+    if existing is not None:
+        return {"room": existing, "newRoom": False}
+    room = routing.create_room(
+        ctx.state, visitor, source=_source(ctx), agent_id=ctx.params.get("agentId")
+    )
+    return {"room": room, "newRoom": True}
+
+
+@routes.post("livechat/room.close", schema=TOKEN_RID_BODY)
+async def close_room(ctx: Context) -> dict[str, Any]:
+    if not ctx.state.settings["Omnichannel_allow_visitors_to_close_conversation"]:
+        raise PlainError("error-not-allowed-to-close-conversation")
+    token, rid = ctx.params["token"], ctx.params["rid"]
+    visitor = visitor_or_fail(ctx.state, token)
+    room = visitor_room(ctx.state, rid, token)
+    if not room.get("open"):
+        raise PlainError("room-closed")
+    comment = "Closed by visitor"
+    routing.close_room(ctx.state, room, closer="visitor", closed_by=visitor, comment=comment)
+    return {"rid": rid, "comment": comment}
+
+
+@routes.post("livechat/room.survey", schema=SURVEY_BODY)
+async def survey(ctx: Context) -> dict[str, Any]:
+    token, rid = ctx.params["token"], ctx.params["rid"]
+    visitor_or_fail(ctx.state, token)
+    visitor_room(ctx.state, rid, token)
+    kept: dict[str, str] = {}
+    for item in ctx.params["data"]:
+        name, value = item["name"], item["value"]
+        if (name in SURVEY_FIELDS and value in SURVEY_VALUES) or name == "additionalFeedback":
+            kept[name] = value
+    if not kept:
+        raise PlainError("invalid-data")
+    ctx.store.rooms.update(rid, {"$set": {"surveyFeedback": kept}})
+    return {"rid": rid, "data": kept}
+
+
+def _transfer(ctx: Context) -> dict[str, Any]:
+    token, rid = ctx.params["token"], ctx.params["rid"]
+    visitor = visitor_or_fail(ctx.state, token)
+    room = visitor_room(ctx.state, rid, token, open_only=True)
+    department = routing.find_department(ctx.state, ctx.params["department"])
+    if department is None or not department.get("enabled", True):
+        raise PlainError("error-invalid-department")
+    return routing.transfer_to_department(ctx.state, room, department, visitor, by_visitor=True)
+
+
+@routes.post("livechat/room.transfer", schema=TRANSFER_BODY, deprecation=Deprecation("7.0.0"))
+async def room_transfer(ctx: Context) -> dict[str, Any]:
+    room = _transfer(ctx)
+    keys = ("_id", "t", "departmentId", "servedBy", "open", "v", "ts")
+    return {"room": {k: room[k] for k in keys if k in room}}
+
+
+@routes.post("livechat/visitor/department.transfer", schema=TRANSFER_BODY)
+async def department_transfer(ctx: Context) -> dict[str, Any]:
+    token, rid = ctx.params["token"], ctx.params["rid"]
+    if ctx.store.visitors.find_one({"token": token}) is None:
+        raise Failure("invalid-token")
+    room = ctx.store.rooms.get(rid)
+    if room is None or room.get("v", {}).get("token") != token:
+        raise Failure("error-invalid-room")
+    if not room.get("open"):
+        raise Failure("This_conversation_is_already_closed")
+    try:
+        _transfer(ctx)
+    except ApiError:
+        raise Failure("error-transfering-chat") from None
+    return {}
+
+
+@routes.post("livechat/transcript", schema=TRANSCRIPT_BODY)
+async def transcript(ctx: Context) -> dict[str, Any]:
+    token, rid, email = ctx.params["token"], ctx.params["rid"], ctx.params["email"]
+    visitor = ctx.store.visitors.find_one({"token": token})
+    room = ctx.store.rooms.get(rid)
+    if visitor is None or room is None or room.get("v", {}).get("token") != token:
+        raise PlainError("error-invalid-visitor")
+    if not _EMAIL.match(email):
+        raise MeteorError("invalid email")
+    now = ctx.state.now()
+    request_data = {
+        "type": "visitor",
+        "visitor": {"_id": visitor["_id"], "username": visitor["username"]},
+        "email": email,
+        "subject": "Transcript of your livechat conversation",
+        "requestedAt": now,
+    }
+    messages.system_message(
+        ctx.state,
+        rid,
+        "livechat_transcript_history",
+        "",
+        routing.ROCKET_CAT,
+        requestData=request_data,
+    )
+    return {"message": "Omnichannel transcript sent"}
+
+
+@routes.post(
+    "livechat/room.closeByUser",
+    auth=True,
+    permissions=("close-livechat-room",),
+    schema=CLOSE_BY_USER_BODY,
+)
+async def close_by_user(ctx: Context) -> dict[str, Any]:
+    room = ctx.store.rooms.get(ctx.params["rid"])
+    if room is None or room.get("t") != "l":
+        raise PlainError("error-invalid-room")
+    if not room.get("open"):
+        raise PlainError("error-room-already-closed")
+    user = ctx.me
+    served = room.get("servedBy", {}).get("_id") == user["_id"]
+    if not served and not auth.has_permission(user, "close-others-livechat-room"):
+        raise PlainError("error-not-authorized")
+    comment = (ctx.params.get("comment") or "").strip()
+    if not comment and ctx.state.settings["Livechat_request_comment_when_closing_conversation"]:
+        raise PlainError("error-comment-is-required")
+    routing.close_room(
+        ctx.state,
+        room,
+        closer="user",
+        closed_by=user,
+        comment=comment,
+        tags=ctx.params.get("tags"),
+    )
+    return {}

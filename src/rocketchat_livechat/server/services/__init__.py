@@ -1,0 +1,1 @@
+"""Business logic shared by the REST routes and the DDP layer (functions taking ``ServerState``)."""

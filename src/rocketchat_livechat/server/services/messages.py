@@ -1,0 +1,210 @@
+"""Messages: insertion (with room bookkeeping and broadcasts), edits, deletes, history."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from ..errors import PlainError
+from ..ids import random_id
+from ..state import ServerState
+from ..store import Doc
+from . import events
+
+#: Rocket.Chat's livechat wrapper fails like this when the insert returned nothing (dup ``_id``)
+DUPLICATE_ID_ERROR = "Cannot convert undefined or null to object"
+
+
+class DuplicateMessageError(PlainError):
+    """A message with this ``_id`` already exists; nothing was inserted."""
+
+    def __init__(self) -> None:
+        super().__init__(DUPLICATE_ID_ERROR)
+
+
+def parse_markdown(text: str) -> list[Doc]:
+    """A minimal ``md`` tree (Rocket.Chat's message-parser output for plain text)."""
+    if not text:
+        return []
+    return [
+        {"type": "PARAGRAPH", "value": [{"type": "PLAIN_TEXT", "value": line}]}
+        for line in text.split("\n")
+    ]
+
+
+def user_ref(doc: Doc) -> Doc:
+    """``{_id, username, name?}`` of a user or visitor, as stored in ``u``."""
+    ref: Doc = {"_id": doc["_id"], "username": doc["username"]}
+    if doc.get("name"):
+        ref["name"] = doc["name"]
+    return ref
+
+
+def _new_message(state: ServerState, rid: str, msg: str, author: Doc, **extra: Any) -> Doc:
+    now = state.now()
+    return {
+        "_id": extra.pop("_id", None) or random_id(),
+        "rid": rid,
+        "msg": msg,
+        "ts": now,
+        "u": user_ref(author),
+        "_updatedAt": now,
+        **extra,
+    }
+
+
+def insert(state: ServerState, message: Doc) -> Doc:
+    """Persist a message, update the room's counters and broadcast it."""
+    is_system = "t" in message
+    with state.store.transaction():
+        try:
+            state.store.messages.insert(message)
+        except sqlite3.IntegrityError:
+            raise DuplicateMessageError() from None
+        if not is_system and not message.get("_hidden"):
+            state.store.rooms.update(
+                message["rid"],
+                {
+                    "$inc": {"msgs": 1},
+                    "$set": {
+                        "lm": message["ts"],
+                        "lastMessage": message,
+                        "_updatedAt": message["ts"],
+                    },
+                },
+            )
+    if not message.get("_hidden"):
+        events.message(state, message)
+    return message
+
+
+def system_message(
+    state: ServerState, rid: str, t: str, msg: str, author: Doc, **extra: Any
+) -> Doc:
+    """Insert a system message of type ``t`` (``uj``, ``livechat-close``, ...)."""
+    message = _new_message(state, rid, msg, author, t=t, groupable=False, **extra)
+    return insert(state, message)
+
+
+def _chat_fields(msg: str) -> Doc:
+    return {"urls": [], "mentions": [], "channels": [], "md": parse_markdown(msg)}
+
+
+def send_visitor_message(
+    state: ServerState,
+    visitor: Doc,
+    room: Doc,
+    msg: str,
+    message_id: str | None = None,
+    **fields: Any,
+) -> Doc:
+    """A visitor message in an open room (``POST livechat/message`` / DDP).
+
+    ``fields`` are extra message fields (file messages). Raises
+    :class:`DuplicateMessageError` when ``message_id`` exists already.
+    """
+    extra: Doc = {"_id": message_id, "token": visitor["token"], **_chat_fields(msg), **fields}
+    if visitor.get("name"):
+        extra["alias"] = visitor["name"]
+    message = insert(state, _new_message(state, room["_id"], msg, visitor, **extra))
+    state.store.rooms.update(room["_id"], {"$set": {"v.lastMessageTs": message["ts"]}})
+    inquiry = state.store.inquiries.find_one({"rid": room["_id"]})
+    if inquiry is not None and inquiry.get("status") != "taken":
+        updated = state.store.inquiries.update(inquiry["_id"], {"$set": {"lastMessage": message}})
+        if updated is not None:
+            events.inquiry(state, "changed", updated)
+    return message
+
+
+def send_file_message(
+    state: ServerState, visitor: Doc, room: Doc, msg: str, *, file: Doc, attachment: Doc
+) -> Doc:
+    """A visitor's file message (upload): ``file``, ``files``, ``attachments``."""
+    file_ref = {k: file[k] for k in ("_id", "name", "type")}
+    return send_visitor_message(
+        state,
+        visitor,
+        room,
+        msg,
+        file=file_ref,
+        files=[file],
+        attachments=[attachment],
+        groupable=False,
+    )
+
+
+def send_user_message(
+    state: ServerState, user: Doc, room: Doc, msg: str, message_id: str | None = None
+) -> Doc:
+    """An agent/user message (``chat.sendMessage``); the first one sets ``responseBy``."""
+    message = insert(
+        state, _new_message(state, room["_id"], msg, user, _id=message_id, **_chat_fields(msg))
+    )
+    if room.get("t") == "l" and room.get("servedBy", {}).get("_id") == user["_id"]:
+        first = room.get("responseBy", {}).get("firstResponseTs", message["ts"])
+        state.store.rooms.update(
+            room["_id"],
+            {
+                "$set": {
+                    "responseBy": {
+                        "_id": user["_id"],
+                        "username": user["username"],
+                        "firstResponseTs": first,
+                        "lastMessageTs": message["ts"],
+                    }
+                },
+                "$unset": {"waitingResponse": 1},
+            },
+        )
+    return message
+
+
+def edit(state: ServerState, message: Doc, msg: str, editor: Doc) -> Doc:
+    """Replace the text of a message (``editedAt``/``editedBy``) and broadcast it."""
+    now = state.now()
+    updated = state.store.messages.update(
+        message["_id"],
+        {
+            "$set": {
+                "msg": msg,
+                "md": parse_markdown(msg),
+                "editedAt": now,
+                "editedBy": {"_id": editor["_id"], "username": editor["username"]},
+                "_updatedAt": now,
+            }
+        },
+    )
+    assert updated is not None
+    events.message(state, updated)
+    return updated
+
+
+def delete(state: ServerState, message: Doc) -> None:
+    """Remove a message (and its upload), recompute the room's last message, notify."""
+    state.store.messages.delete(message["_id"])
+    file_id = message.get("file", {}).get("_id")
+    if file_id:
+        state.store.uploads.delete(file_id)
+    rid = message["rid"]
+    last = state.store.messages.find_one({"rid": rid, "t": {"$exists": False}}, sort=[("ts", -1)])
+    update: Doc = {"$inc": {"msgs": -1}}
+    if last is not None:
+        update["$set"] = {"lastMessage": last}
+    else:
+        update["$unset"] = {"lastMessage": 1}
+    state.store.rooms.update(rid, update)
+    events.message_deleted(state, rid, message["_id"])
+
+
+def history(
+    state: ServerState, rid: str, *, limit: int, offset: int, end: datetime | None
+) -> list[Doc]:
+    """Newest first, ``end`` exclusive, hidden and globally hidden system types excluded."""
+    flt: dict[str, Any] = {"rid": rid, "_hidden": {"$ne": True}}
+    hidden_types = state.settings["Hide_System_Messages"]
+    if hidden_types:
+        flt["t"] = {"$nin": list(hidden_types)}
+    if end is not None:
+        flt["ts"] = {"$lt": end}
+    return state.store.messages.find(flt, sort=[("ts", -1)], skip=offset, limit=limit)

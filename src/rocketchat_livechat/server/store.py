@@ -1,0 +1,453 @@
+"""SQLite document store: one table per collection, documents as JSON, indexed columns.
+
+Every collection table has ``_id TEXT PRIMARY KEY``, ``doc TEXT`` (the JSON document) and one
+real, indexed column per queried field (``COLLECTIONS``). Documents are plain ``dict``s whose
+dates are aware UTC ``datetime`` values; in the JSON they are stored as ``{"$date": <ms>}``.
+
+Filters are a small Mongo subset evaluated by :func:`matches`::
+
+    {"v.token": "abc", "open": True}                  # equality (dotted paths; a list field
+                                                      # matches when it contains the value)
+    {"status": {"$in": ["queued", "ready"]}}          # $in $nin $ne $exists $lt $lte $gt $gte
+    {"$or": [{"department": None}, {"department": {"$in": ids}}]}
+
+Updates use ``$set``, ``$unset``, ``$inc``, ``$push``, ``$pull`` (see :func:`apply_update`).
+Equality on an indexed field is answered by SQL; everything else is filtered in Python.
+
+The connection runs in autocommit mode with WAL and ``synchronous=NORMAL``: each write is
+committed when the method returns, so an acknowledged request survives ``kill -9``. Use
+:meth:`Store.transaction` to group several writes atomically. All methods are thread-safe.
+
+Typical use (``state.store`` is a :class:`Store`)::
+
+    visitor = store.visitors.find_one({"token": token})
+    room = store.rooms.get(rid)
+    store.users.update(user_id, {"$set": {"status": "online"}})
+    n = store.next_counter("my-sequence")       # 1, 2, 3, ... (``counters``)
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+Doc = dict[str, Any]
+Filter = Mapping[str, Any]
+Sort = Sequence[tuple[str, int]]
+
+#: collection name -> dotted fields that get an indexed column
+COLLECTIONS: dict[str, tuple[str, ...]] = {
+    "users": ("username", "type"),
+    "login_tokens": ("userId",),
+    "visitors": ("token", "username"),
+    "rooms": ("t", "v.token", "open", "ts", "servedBy._id", "departmentId"),
+    "messages": ("rid", "ts", "t"),
+    "inquiries": ("rid", "status", "department", "ts"),
+    "departments": ("name", "enabled"),
+    "department_agents": ("departmentId", "agentId"),
+    "settings": (),
+    "uploads": ("rid",),
+    "custom_fields": ("scope",),
+    "counters": (),
+}
+
+_MISSING = object()
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$date": to_millis(value)}
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1 and "$date" in obj and isinstance(obj["$date"], int | float):
+        return from_millis(obj["$date"])
+    return obj
+
+
+def to_millis(value: datetime) -> int:
+    """Epoch milliseconds of an aware datetime."""
+    return int(value.timestamp() * 1000)
+
+
+def from_millis(ms: float) -> datetime:
+    """Aware UTC datetime from epoch milliseconds."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def dumps(doc: Any) -> str:
+    """Serialise a document for storage (dates as ``{"$date": ms}``)."""
+    return json.dumps(doc, default=_encode, separators=(",", ":"), ensure_ascii=False)
+
+
+def loads(text: str) -> Any:
+    """Inverse of :func:`dumps`."""
+    return json.loads(text, object_hook=_decode)
+
+
+def get_path(doc: Mapping[str, Any], path: str, default: Any = None) -> Any:
+    """Value at a dotted path, or ``default``."""
+    cur: Any = doc
+    for part in path.split("."):
+        if not isinstance(cur, Mapping) or part not in cur:
+            return default
+        cur = cur[part]
+    return cur
+
+
+def _parent(doc: Doc, path: str, create: bool) -> tuple[dict[str, Any] | None, str]:
+    parts = path.split(".")
+    cur: Any = doc
+    for part in parts[:-1]:
+        nxt = cur.get(part) if isinstance(cur, dict) else None
+        if not isinstance(nxt, dict):
+            if not create:
+                return None, parts[-1]
+            nxt = {}
+            cur[part] = nxt
+        cur = nxt
+    return cur, parts[-1]
+
+
+def set_path(doc: Doc, path: str, value: Any) -> None:
+    """Set a dotted path, creating intermediate objects."""
+    parent, key = _parent(doc, path, create=True)
+    assert parent is not None
+    parent[key] = value
+
+
+def unset_path(doc: Doc, path: str) -> None:
+    """Remove a dotted path if present."""
+    parent, key = _parent(doc, path, create=False)
+    if parent is not None:
+        parent.pop(key, None)
+
+
+def _comparable(value: Any) -> Any:
+    return to_millis(value) if isinstance(value, datetime) else value
+
+
+def _compare(op: str, actual: Any, expected: Any) -> bool:
+    if actual is None or actual is _MISSING:
+        return False
+    a, e = _comparable(actual), _comparable(expected)
+    try:
+        if op == "$lt":
+            return bool(a < e)
+        if op == "$lte":
+            return bool(a <= e)
+        if op == "$gt":
+            return bool(a > e)
+        return bool(a >= e)
+    except TypeError:
+        return False
+
+
+def _equals(actual: Any, expected: Any) -> bool:
+    if actual is _MISSING:
+        return expected is None
+    if isinstance(actual, list) and not isinstance(expected, list):
+        return expected in actual
+    return bool(actual == expected)
+
+
+def _match_condition(actual: Any, cond: Any) -> bool:
+    if not (isinstance(cond, Mapping) and cond and all(k.startswith("$") for k in cond)):
+        return _equals(actual, cond)
+    for op, arg in cond.items():
+        if op == "$in":
+            ok = any(_equals(actual, item) for item in arg)
+        elif op == "$nin":
+            ok = not any(_equals(actual, item) for item in arg)
+        elif op == "$ne":
+            ok = not _equals(actual, arg)
+        elif op == "$exists":
+            ok = (actual is not _MISSING) == bool(arg)
+        elif op in ("$lt", "$lte", "$gt", "$gte"):
+            ok = _compare(op, actual, arg)
+        else:
+            raise ValueError(f"unsupported operator {op}")
+        if not ok:
+            return False
+    return True
+
+
+def matches(doc: Mapping[str, Any], flt: Filter) -> bool:
+    """Whether ``doc`` satisfies the Mongo-like filter ``flt``."""
+    for key, cond in flt.items():
+        if key == "$or":
+            if not any(matches(doc, sub) for sub in cond):
+                return False
+        elif not _match_condition(get_path(doc, key, _MISSING), cond):
+            return False
+    return True
+
+
+def apply_update(doc: Doc, update: Mapping[str, Mapping[str, Any]]) -> None:
+    """Apply ``$set``/``$unset``/``$inc``/``$push``/``$pull`` to ``doc`` in place."""
+    for op, fields in update.items():
+        for path, value in fields.items():
+            if op == "$set":
+                set_path(doc, path, value)
+            elif op == "$unset":
+                unset_path(doc, path)
+            elif op == "$inc":
+                set_path(doc, path, (get_path(doc, path) or 0) + value)
+            elif op == "$push":
+                set_path(doc, path, [*(get_path(doc, path) or []), value])
+            elif op == "$pull":
+                set_path(doc, path, [v for v in get_path(doc, path) or [] if v != value])
+            else:
+                raise ValueError(f"unsupported update operator {op}")
+
+
+def _column(path: str) -> str:
+    return "c_" + path.replace(".", "__")
+
+
+def _column_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return to_millis(value)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float | str):
+        return value
+    return None
+
+
+def _sort_key(doc: Doc, sort: Sort) -> tuple[Any, ...]:
+    key: list[Any] = []
+    for path, direction in sort:
+        value = _comparable(get_path(doc, path))
+        present = value is not None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            rank: tuple[Any, ...] = (1, value, "")
+        else:
+            rank = (2, 0, str(value)) if present else (0, 0, "")
+        key.append(_Reversed(rank) if direction < 0 else rank)
+    return tuple(key)
+
+
+class _Reversed:
+    __slots__ = ("value",)
+
+    def __init__(self, value: tuple[Any, ...]) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return bool(self.value > other.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.value == other.value
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Collection:
+    """One collection (table). Obtain via ``store.<name>`` or ``store.collection(name)``."""
+
+    def __init__(self, store: Store, name: str, indexes: tuple[str, ...]) -> None:
+        self._store = store
+        self.name = name
+        self.indexes = indexes
+
+    def _row_values(self, doc: Doc) -> list[Any]:
+        return [_column_value(get_path(doc, path)) for path in self.indexes]
+
+    def _write(self, doc: Doc, *, replace: bool) -> None:
+        cols = ["_id", "doc", *(_column(p) for p in self.indexes)]
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        sql = f"{verb} INTO {self.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        self._store.execute(sql, [doc["_id"], dumps(doc), *self._row_values(doc)])
+
+    def insert(self, doc: Doc) -> Doc:
+        """Insert a new document (``_id`` required). Raises ``sqlite3.IntegrityError`` on dup."""
+        self._write(doc, replace=False)
+        return doc
+
+    def save(self, doc: Doc) -> Doc:
+        """Insert or replace the whole document."""
+        self._write(doc, replace=True)
+        return doc
+
+    def get(self, _id: str) -> Doc | None:
+        """The document with this ``_id``, or ``None``."""
+        rows = self._store.query(f"SELECT doc FROM {self.name} WHERE _id = ?", [_id])
+        return loads(rows[0][0]) if rows else None
+
+    def _sql_where(self, flt: Filter) -> tuple[str, list[Any], bool]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        exact = True
+        for key, cond in flt.items():
+            if key == "_id" and isinstance(cond, str):
+                clauses.append("_id = ?")
+                params.append(cond)
+            elif key in self.indexes and _column_value(cond) is not None:
+                clauses.append(f"{_column(key)} = ?")
+                params.append(_column_value(cond))
+            else:
+                exact = False
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return where, params, exact
+
+    def find(
+        self,
+        flt: Filter | None = None,
+        *,
+        sort: Sort = (),
+        skip: int = 0,
+        limit: int | None = None,
+    ) -> list[Doc]:
+        """Documents matching ``flt``, sorted (``[(path, 1|-1), ...]``), then skip/limit."""
+        flt = flt or {}
+        where, params, exact = self._sql_where(flt)
+        sql_sort = all(p in self.indexes or p == "_id" for p, _ in sort)
+        sql = f"SELECT doc FROM {self.name}{where}"
+        if sort and sql_sort:
+            order = ", ".join(
+                f"{'_id' if p == '_id' else _column(p)} {'DESC' if d < 0 else 'ASC'}"
+                for p, d in sort
+            )
+            sql += f" ORDER BY {order}"
+        if exact and (sql_sort or not sort) and (limit is not None or skip):
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, -1 if limit is None else limit, skip]
+            return [loads(r[0]) for r in self._store.query(sql, params)]
+        docs = [d for d in (loads(r[0]) for r in self._store.query(sql, params)) if matches(d, flt)]
+        if sort and not sql_sort:
+            docs.sort(key=lambda d: _sort_key(d, sort))
+        end = None if limit is None else skip + limit
+        return docs[skip:end]
+
+    def find_one(self, flt: Filter | None = None, *, sort: Sort = ()) -> Doc | None:
+        """First matching document or ``None``."""
+        docs = self.find(flt, sort=sort, limit=1)
+        return docs[0] if docs else None
+
+    def count(self, flt: Filter | None = None) -> int:
+        """Number of matching documents."""
+        return len(self.find(flt))
+
+    def update(self, _id: str, update: Mapping[str, Mapping[str, Any]]) -> Doc | None:
+        """Apply an update to one document; returns the new document or ``None`` if absent."""
+        with self._store.transaction():
+            doc = self.get(_id)
+            if doc is None:
+                return None
+            apply_update(doc, update)
+            self.save(doc)
+            return doc
+
+    def update_many(self, flt: Filter, update: Mapping[str, Mapping[str, Any]]) -> list[Doc]:
+        """Apply an update to every matching document; returns the updated documents."""
+        with self._store.transaction():
+            docs = self.find(flt)
+            for doc in docs:
+                apply_update(doc, update)
+                self.save(doc)
+            return docs
+
+    def delete(self, _id: str) -> bool:
+        """Delete one document; ``True`` if it existed."""
+        return self._store.execute(f"DELETE FROM {self.name} WHERE _id = ?", [_id]) > 0
+
+    def delete_many(self, flt: Filter) -> list[Doc]:
+        """Delete all matching documents; returns them."""
+        with self._store.transaction():
+            docs = self.find(flt)
+            for doc in docs:
+                self.delete(doc["_id"])
+            return docs
+
+
+class Store:
+    """The SQLite database with one :class:`Collection` attribute per collection."""
+
+    users: Collection
+    login_tokens: Collection
+    visitors: Collection
+    rooms: Collection
+    messages: Collection
+    inquiries: Collection
+    departments: Collection
+    department_agents: Collection
+    settings: Collection
+    uploads: Collection
+    custom_fields: Collection
+    counters: Collection
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._collections: dict[str, Collection] = {}
+        for name, indexes in COLLECTIONS.items():
+            self._create(name, indexes)
+
+    def _create(self, name: str, indexes: tuple[str, ...]) -> None:
+        cols = "".join(f", {_column(p)}" for p in indexes)
+        self._conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {name} (_id TEXT PRIMARY KEY, doc TEXT{cols})"
+        )
+        for path in indexes:
+            col = _column(path)
+            self._conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{name}_{col} ON {name} ({col})")
+        coll = Collection(self, name, indexes)
+        self._collections[name] = coll
+        setattr(self, name, coll)
+
+    def collection(self, name: str) -> Collection:
+        """The collection called ``name``."""
+        return self._collections[name]
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a write statement; returns the number of changed rows."""
+        with self._lock:
+            return self._conn.execute(sql, params).rowcount
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a read statement."""
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes atomically (re-entrant; the outermost block commits)."""
+        with self._lock:
+            if self._depth == 0:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                self._conn.execute("COMMIT")
+
+    def next_counter(self, name: str) -> int:
+        """Atomically increment and return the counter ``name`` (starts at 1)."""
+        with self.transaction():
+            doc = self.counters.get(name) or {"_id": name, "value": 0}
+            doc["value"] += 1
+            self.counters.save(doc)
+            return int(doc["value"])
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self._lock:
+            self._conn.close()

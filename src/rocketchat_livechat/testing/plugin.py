@@ -1,0 +1,308 @@
+"""pytest plugin: an embedded Rocket.Chat-compatible server and clients for your tests.
+
+Registered automatically (entry point ``pytest11``) when ``rocketchat-livechat[server]`` is
+installed. Fixtures:
+
+``livechat_server``
+    Function-scoped :class:`LivechatTestServer` wrapping one embedded server shared by the
+    whole session (rate limiter off). It has ``url``, ``admin_username``,
+    ``admin_password`` and helpers that talk to the server over real HTTP, like a user would
+    against Rocket.Chat: :meth:`~LivechatTestServer.create_agent`,
+    :meth:`~LivechatTestServer.set_routing`, :meth:`~LivechatTestServer.set_setting`,
+    :meth:`~LivechatTestServer.agent_send`, :meth:`~LivechatTestServer.close_room`,
+    :meth:`~LivechatTestServer.create_department`, :meth:`~LivechatTestServer.take`.
+    After each test the settings it changed are restored and every agent is taken offline
+    and not-available, so tests do not see each other's routing state.
+
+``livechat_client`` / ``async_livechat_client``
+    ``rocketchat_livechat.LivechatClient`` / ``AsyncLivechatClient`` connected to that server.
+
+Nothing heavy is imported at plugin load: starlette/uvicorn load when a fixture is used.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from rocketchat_livechat.server import EmbeddedServer
+
+if TYPE_CHECKING:
+    _async_fixture = pytest.fixture
+else:  # async fixtures need pytest-asyncio; else a plain fixture (pytest-asyncio auto mode)
+    try:
+        from pytest_asyncio import fixture as _async_fixture
+    except ImportError:  # pragma: no cover
+        _async_fixture = pytest.fixture
+
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """An agent created by :meth:`LivechatTestServer.create_agent`."""
+
+    user_id: str
+    username: str
+    auth_token: str
+    password: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """``X-User-Id`` / ``X-Auth-Token`` for REST calls as this agent."""
+        return {"X-User-Id": self.user_id, "X-Auth-Token": self.auth_token}
+
+
+class LivechatServerError(AssertionError):
+    """A helper call was refused by the server (the body is in the message)."""
+
+
+def _ok(response: httpx2.Response) -> dict[str, Any]:
+    body: dict[str, Any] = response.json()
+    if response.status_code != 200 or body.get("success") is False:
+        raise LivechatServerError(
+            f"{response.request.method} {response.request.url.path} -> "
+            f"{response.status_code} {body}"
+        )
+    return body
+
+
+@dataclass
+class LivechatTestServer:
+    """Per-test view of the shared embedded server, with admin-side helpers."""
+
+    server: EmbeddedServer
+    http: httpx2.Client
+    admin_headers: dict[str, str]
+    _saved_settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """Base URL of the server."""
+        return self.server.url
+
+    @property
+    def admin_username(self) -> str:
+        return self.server.admin_username
+
+    @property
+    def admin_password(self) -> str:
+        return self.server.admin_password
+
+    def _post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
+        return _ok(
+            self.http.post(f"/api/v1/{path}", json=body, headers=headers or self.admin_headers)
+        )
+
+    def _get(
+        self, path: str, headers: dict[str, str] | None = None, **params: Any
+    ) -> dict[str, Any]:
+        return _ok(
+            self.http.get(f"/api/v1/{path}", params=params, headers=headers or self.admin_headers)
+        )
+
+    # settings -------------------------------------------------------------------------------
+
+    def set_setting(self, setting_id: str, value: Any) -> None:
+        """Change a setting as admin (restored after the test)."""
+        if setting_id not in self._saved_settings:
+            self._saved_settings[setting_id] = self._get(f"settings/{setting_id}")["value"]
+        headers = {
+            **self.admin_headers,
+            "X-2fa-Code": self.admin_password,
+            "X-2fa-Method": "password",
+        }
+        self._post(f"settings/{setting_id}", {"value": value}, headers)
+
+    def set_routing(self, method: str) -> None:
+        """``Auto_Selection`` or ``Manual_Selection``."""
+        self.set_setting("Livechat_Routing_Method", method)
+
+    # agents and departments -------------------------------------------------------------------
+
+    def create_agent(
+        self,
+        username: str | None = None,
+        *,
+        available: bool = True,
+        department: str | None = None,
+    ) -> Agent:
+        """Create a user, make it an agent, log it in and (by default) bring it online.
+
+        Presence comes from ``users.setStatus`` (the embedded server counts it like a DDP
+        session). ``department`` is a department ``_id`` to join.
+        """
+        username = username or f"agent-{next(_counter)}-{secrets.token_hex(3)}"
+        password = secrets.token_urlsafe(10)
+        self._post(
+            "users.create",
+            {
+                "username": username,
+                "password": password,
+                "email": f"{username}@example.com",
+                "name": username.title(),
+                "roles": ["user"],
+            },
+        )
+        self._post("livechat/users/agent", {"username": username})
+        login = _ok(self.http.post("/api/v1/login", json={"user": username, "password": password}))
+        agent = Agent(login["data"]["userId"], username, login["data"]["authToken"], password)
+        if available:
+            self._post("users.setStatus", {"status": "online"}, agent.headers)
+        else:
+            self._post("livechat/agent.status", {"status": "not-available"}, agent.headers)
+        if department is not None:
+            self.add_to_department(department, agent)
+        return agent
+
+    def create_department(
+        self, name: str, agents: list[Agent] | tuple[Agent, ...] = ()
+    ) -> dict[str, Any]:
+        """Create an enabled department (shown on registration) with these agents."""
+        body = {
+            "department": {
+                "enabled": True,
+                "name": name,
+                "email": f"{secrets.token_hex(4)}@example.com",
+                "showOnRegistration": True,
+                "showOnOfflineForm": True,
+            },
+            "agents": [{"agentId": a.user_id} for a in agents],
+        }
+        department: dict[str, Any] = self._post("livechat/department", body)["department"]
+        return department
+
+    def add_to_department(self, department_id: str, agent: Agent) -> None:
+        """Add an agent to an existing department."""
+        found = self._get(f"livechat/department/{department_id}")
+        current = [{"agentId": a["agentId"]} for a in found.get("agents", [])]
+        dept = found["department"]
+        data = {
+            k: dept[k]
+            for k in ("enabled", "name", "email", "showOnRegistration", "showOnOfflineForm")
+        }
+        body = {"department": data, "agents": [*current, {"agentId": agent.user_id}]}
+        _ok(
+            self.http.put(
+                f"/api/v1/livechat/department/{department_id}",
+                json=body,
+                headers=self.admin_headers,
+            )
+        )
+
+    # chatting as an agent -----------------------------------------------------------------------
+
+    def agent_send(self, agent: Agent, rid: str, msg: str) -> dict[str, Any]:
+        """Send a message as the agent (``chat.sendMessage``); returns the message."""
+        body = self._post("chat.sendMessage", {"message": {"rid": rid, "msg": msg}}, agent.headers)
+        message: dict[str, Any] = body["message"]
+        return message
+
+    def close_room(self, agent: Agent, rid: str, comment: str | None = None) -> None:
+        """Close the room as the agent (``livechat/room.closeByUser``).
+
+        Rocket.Chat requires a comment by default, so ``None`` sends ``"Closed by agent"``.
+        """
+        self._post(
+            "livechat/room.closeByUser",
+            {"rid": rid, "comment": comment or "Closed by agent"},
+            agent.headers,
+        )
+
+    def take(self, agent: Agent, rid: str) -> None:
+        """Take the queued inquiry of room ``rid`` (Manual_Selection)."""
+        inquiry = self._get("livechat/inquiries.getOne", agent.headers, roomId=rid)["inquiry"]
+        if inquiry is None:
+            raise LivechatServerError(f"no inquiry for room {rid}")
+        self._post("livechat/inquiries.take", {"inquiryId": inquiry["_id"]}, agent.headers)
+
+    # teardown -----------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Restore changed settings and take every agent offline and not-available.
+
+        All agents, not only this test's: agents brought online by other means (a DDP
+        login, ``users.setStatus``) must not catch the next test's rooms.
+        """
+        for setting_id, value in self._saved_settings.items():
+            self.set_setting(setting_id, value)
+        self._saved_settings.clear()
+        offset = 0
+        while True:
+            found = self._get("livechat/users/agent", count=100, offset=offset)
+            for user in found["users"]:
+                self._take_offline(user)
+            offset += len(found["users"])
+            if not found["users"] or offset >= found["total"]:
+                break
+
+    def _take_offline(self, user: dict[str, Any]) -> None:
+        if user.get("status", "offline") != "offline":
+            self._post("users.setStatus", {"userId": user["_id"], "status": "offline"})
+        if user.get("statusLivechat") == "available":
+            self._post("livechat/agent.status", {"agentId": user["_id"], "status": "not-available"})
+
+
+@pytest.fixture(scope="session")
+def livechat_embedded_server() -> Iterator[EmbeddedServer]:
+    """One embedded server (rate limiter off) for the whole test session."""
+    from rocketchat_livechat.server import EmbeddedServer
+
+    with EmbeddedServer(rate_limit=False) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def _livechat_admin_http(
+    livechat_embedded_server: EmbeddedServer,
+) -> Iterator[tuple[httpx2.Client, dict[str, str]]]:
+    import httpx2
+
+    server = livechat_embedded_server
+    with httpx2.Client(base_url=server.url, timeout=30) as http:
+        login = _ok(
+            http.post(
+                "/api/v1/login",
+                json={"user": server.admin_username, "password": server.admin_password},
+            )
+        )
+        headers = {"X-User-Id": login["data"]["userId"], "X-Auth-Token": login["data"]["authToken"]}
+        yield http, headers
+
+
+@pytest.fixture
+def livechat_server(
+    livechat_embedded_server: EmbeddedServer,
+    _livechat_admin_http: tuple[httpx2.Client, dict[str, str]],
+) -> Iterator[LivechatTestServer]:
+    """The shared embedded server with helpers; changes are undone after the test."""
+    http, headers = _livechat_admin_http
+    view = LivechatTestServer(livechat_embedded_server, http, headers)
+    yield view
+    view.reset()
+
+
+@pytest.fixture
+def livechat_client(livechat_server: LivechatTestServer) -> Iterator[Any]:
+    """A ``rocketchat_livechat.LivechatClient`` for the embedded server."""
+    from rocketchat_livechat import LivechatClient
+
+    with LivechatClient(livechat_server.url) as client:
+        yield client
+
+
+@_async_fixture
+async def async_livechat_client(livechat_server: LivechatTestServer) -> AsyncIterator[Any]:
+    """A ``rocketchat_livechat.AsyncLivechatClient`` (needs pytest-asyncio)."""
+    from rocketchat_livechat import AsyncLivechatClient
+
+    async with AsyncLivechatClient(livechat_server.url) as client:
+        yield client

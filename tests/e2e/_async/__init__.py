@@ -1,0 +1,1 @@
+"""End-to-end tests, written once as async code; ``scripts/unasync.py`` generates ``../_sync``."""
