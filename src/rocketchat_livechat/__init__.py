@@ -17,18 +17,24 @@ if TYPE_CHECKING:
     from httpx2 import Timeout
 
     from ._async.client import AsyncLivechatClient
+    from ._async.session import AsyncVisitorSession
     from ._sync.client import LivechatClient
+    from ._sync.session import VisitorSession
 
 _LAZY = {
     "LivechatClient": "._sync.client",
     "AsyncLivechatClient": "._async.client",
+    "VisitorSession": "._sync.session",
+    "AsyncVisitorSession": "._async.session",
     "Timeout": "httpx2",
 }
 
 __all__ = [
     "AsyncLivechatClient",
+    "AsyncVisitorSession",
     "LivechatClient",
     "Timeout",
+    "VisitorSession",
     "__version__",
     "new_visitor_token",
     *_error_names,

@@ -62,3 +62,19 @@ async def async_call_handler(handler: Callable[[Any], object], event: object) ->
 
 def call_handler(handler: Callable[[Any], object], event: object) -> None:
     handler(event)
+
+
+async def async_open_websocket(uri: str, **options: Any) -> AsyncClientConnection:
+    """Open a websocket client connection (``options`` go to websockets' ``connect``)."""
+    from websockets.asyncio.client import connect
+
+    return await connect(uri, **options)
+
+
+def open_websocket(uri: str, **options: Any) -> ClientConnection:
+    from websockets.sync.client import connect
+
+    # entering the context marks the connection as caller-managed (websockets >= 17.1 warns
+    # about a bare connect() otherwise); the stream closes it itself
+    websocket: ClientConnection = connect(uri, **options).__enter__()
+    return websocket

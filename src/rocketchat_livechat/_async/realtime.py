@@ -17,7 +17,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from .. import _concurrency
@@ -109,8 +109,10 @@ class AsyncRealtime:
         """The logged-in agent's event stream (after ``client.login(...)``).
 
         Logs in over DDP with the client's auth token, follows the inquiry queue (public queue
-        and ``departments``: :class:`InquiryEvent`) and, with ``served_rooms``, the messages of
-        every open room the agent serves, joining rooms as they are assigned.
+        and ``departments``: :class:`InquiryEvent`) and, with ``served_rooms``, every open room
+        the agent serves: rooms assigned later are joined (:class:`RoomAssignmentEvent`) with
+        their messages so far replayed, and left when closed or unassigned. ``username`` is
+        what the agent's typing notifications carry.
         """
         token = self._client.auth_token
         if token is None:
@@ -202,6 +204,7 @@ class AsyncRealtimeStream:
         self._recovered = 0
         self._last_inbound = 0.0
         self._ping_sent = False
+        self._opened = False
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -218,22 +221,31 @@ class AsyncRealtimeStream:
         await self.close()
 
     async def open(self) -> None:
-        """Connect, log in and subscribe the initial rooms (done by ``async with``)."""
+        """Connect, log in and subscribe the initial rooms (done by ``async with``; idempotent).
+
+        Failing here ends the stream: nothing is retried before a first connection succeeded.
+        """
+        if self._opened:
+            return
+        self._opened = True
+        try:
+            await self._establish_first()
+            self._events.append(ConnectionEvent("connected"))
+            for rid in self._initial_rooms:
+                await self.subscribe_room(rid, replay=self._initial_replay)
+            if self._identity.follow_rooms:
+                await self._follow_served_rooms()
+        except BaseException as exc:
+            await self._finish(exc if isinstance(exc, Exception) else None)
+            raise
+
+    async def _establish_first(self) -> None:
         try:
             await self._establish()
         except e.APIError:
             raise
         except _TRANSIENT as exc:
             raise e.APIConnectionError(f"realtime connection failed: {exc!r}") from exc
-        self._events.append(ConnectionEvent("connected"))
-        try:
-            for rid in self._initial_rooms:
-                await self.subscribe_room(rid, replay=self._initial_replay)
-            if self._identity.follow_rooms:
-                await self._follow_served_rooms()
-        except BaseException:
-            await self._finish(None)
-            raise
 
     async def close(self) -> None:
         """End the stream; the iteration yields ``ConnectionEvent("closed")`` and stops."""
@@ -251,6 +263,11 @@ class AsyncRealtimeStream:
     def session(self) -> str | None:
         """The DDP session id of the current connection."""
         return self._session
+
+    @property
+    def rooms(self) -> frozenset[str]:
+        """Ids of the rooms followed (rooms seen closed are dropped at the next reconnect)."""
+        return frozenset(self._rooms)
 
     @property
     def user_id(self) -> str | None:
@@ -327,6 +344,7 @@ class AsyncRealtimeStream:
         return self
 
     async def __anext__(self) -> RealtimeEvent:
+        await self.open()
         while not self._events:
             if self._failure is not None:
                 raise self._failure
@@ -438,10 +456,10 @@ class AsyncRealtimeStream:
         self._settle(sub_id)
 
     async def _on_nosub(self, frame: ddp.Frame) -> None:
-        sub = self._subs.get(str(frame.get("id")))
+        sub_id = str(frame.get("id"))
+        sub = self._subs.get(sub_id)
         if sub is None:
             return
-        sub_id = str(frame.get("id"))
         if "error" not in frame:  # ended by the server
             self._subs.pop(sub_id, None)
             self._settle(sub_id)
@@ -506,7 +524,7 @@ class AsyncRealtimeStream:
 
     async def _establish(self) -> None:
         """Open the socket, handshake, log in and (re)send every subscription."""
-        ws = await connect(
+        ws = await _concurrency.async_open_websocket(
             _websocket_url(str(self._client.base_url)),
             open_timeout=self._options.open_timeout,
             ping_interval=None,

@@ -7,7 +7,7 @@ typing through the ``stream-notify-room`` method and the agents' ``sendMessage``
 
 Stream events come from :class:`~.pubsub.Broadcaster`; all subscriptions of a session share one
 queue, so events leave in the order they were published. The heartbeat interval is
-``state.ddp_heartbeat`` seconds when the state has that attribute (tests), else 15.
+``state.ddp_heartbeat`` seconds (15 by default, as Meteor; tests shorten it).
 """
 
 from __future__ import annotations
@@ -34,11 +34,10 @@ from .services import messages, users, visitors
 from .state import ServerState
 from .store import Doc
 
-__all__ = ["DEFAULT_HEARTBEAT", "DDPSession", "close_sessions", "websocket_endpoint"]
+__all__ = ["DDPSession", "close_sessions", "websocket_endpoint"]
 
 log = logging.getLogger("rocketchat_livechat.server.ddp")
 
-DEFAULT_HEARTBEAT = 15.0
 LOGIN_EXPIRATION = timedelta(days=90)
 LOGGED_OUT = "You've been logged out by the server. Please log in again."
 
@@ -81,7 +80,7 @@ class DDPSession:
         self.websocket = websocket
         self.state = state
         self.session_id = random_id()
-        self.heartbeat = float(getattr(state, "ddp_heartbeat", DEFAULT_HEARTBEAT))
+        self.heartbeat = state.ddp_heartbeat
         self.connected = False
         self.user: Doc | None = None
         self.visitor_token: str | None = None
@@ -107,7 +106,10 @@ class DDPSession:
             asyncio.create_task(self.stop.wait()),
         ]
         try:
-            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    log.debug("DDP session %s ended", self.session_id, exc_info=task.exception())
         finally:
             for task in tasks:
                 task.cancel()
@@ -135,7 +137,10 @@ class DDPSession:
                 except ddp.DDPProtocolError:
                     self._send({"msg": "error", "reason": "Parse error"})
                     continue
-                await self._handle(frame)
+                try:
+                    self._handle(frame)
+                except Exception:
+                    log.exception("DDP session %s: failed to handle a frame", self.session_id)
 
     async def _write_loop(self) -> None:
         while True:
@@ -169,7 +174,7 @@ class DDPSession:
 
     # --- frames -------------------------------------------------------------------------------
 
-    async def _handle(self, frame: ddp.Frame) -> None:
+    def _handle(self, frame: ddp.Frame) -> None:
         kind = frame.get("msg")
         if not self.connected:
             if kind == "connect":

@@ -76,6 +76,8 @@ class ServerState:
         self.rate_limiter = RateLimiter(
             self.settings, lambda: to_millis(self.clock()), enabled=rate_limit
         )
+        #: seconds of inbound silence before a DDP ping, and then before the socket is dropped
+        self.ddp_heartbeat = 15.0
         self._temporary = temporary
         self._closed = False
 

@@ -78,5 +78,23 @@ def inquiry(
 
 
 def user_rooms_changed(state: ServerState, user_id: str, action: str, room: Doc) -> None:
-    """A room the user sees was inserted/updated/removed → ``<uid>/rooms-changed``."""
+    """A room the user sees was inserted/updated/removed.
+
+    Rocket.Chat announces it twice: ``<uid>/rooms-changed`` with the room and
+    ``<uid>/subscriptions-changed`` with the user's subscription to it (synthesised here: the
+    embedded server keeps no subscription documents).
+    """
     state.broadcaster.publish(NOTIFY_USER, f"{user_id}/rooms-changed", [action, room])
+    subscription = {
+        "_id": f"{room['_id']}-{user_id}",
+        "rid": room["_id"],
+        "t": room.get("t", "l"),
+        "name": room.get("fname"),
+        "fname": room.get("fname"),
+        "u": {"_id": user_id},
+        "open": action != "removed",
+        "_updatedAt": state.now(),
+    }
+    state.broadcaster.publish(
+        NOTIFY_USER, f"{user_id}/subscriptions-changed", [action, subscription]
+    )

@@ -1,0 +1,212 @@
+"""Reliability: the connection is cut while an agent keeps sending; nothing is lost or doubled."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+import pytest
+from _realtime_helpers import PING, Chat, collect, next_event, open_chat, summary, texts
+from proxy import FaultProxy
+
+from rocketchat_livechat import APIConnectionError, AsyncLivechatClient
+from rocketchat_livechat.realtime import (
+    AsyncRealtimeStream,
+    ConnectionEvent,
+    MessageEvent,
+    RealtimeEvent,
+    RoomClosedEvent,
+)
+from rocketchat_livechat.server.ddp import close_sessions
+from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
+
+pytestmark = pytest.mark.e2e
+
+COUNT = 40
+
+
+def numbered(events: list[RealtimeEvent]) -> list[str]:
+    return [t for t in texts(events) if t.startswith("n")]
+
+
+def states(events: list[RealtimeEvent]) -> list[str]:
+    return [e.state for e in events if isinstance(e, ConnectionEvent)]
+
+
+async def send_numbered(agent_client: AsyncLivechatClient, rid: str, pause: float = 0.03) -> None:
+    for i in range(COUNT):
+        await agent_client.messages.send_agent_message(rid, f"n{i:03d}")
+        await asyncio.sleep(pause)
+
+
+async def run_with_faults(
+    stream: AsyncRealtimeStream,
+    send: Coroutine[Any, Any, None],
+    fault: Callable[[], Coroutine[Any, Any, None]],
+    faults: int = 2,
+) -> list[RealtimeEvent]:
+    """Read the stream while messages are sent and ``fault`` strikes ``faults`` times."""
+
+    events: list[RealtimeEvent] = []
+
+    async def strike() -> None:
+        for n in range(faults):
+            await asyncio.sleep(0.35)
+            while states(events).count("resubscribed") < n:  # the previous outage is over
+                await asyncio.sleep(0.02)
+            await fault()
+
+    sender, striker = asyncio.create_task(send), asyncio.create_task(strike())
+
+    def settled(events: list[RealtimeEvent]) -> bool:
+        """Every fault struck, every message in, and the stream back to live."""
+        last = f"n{COUNT - 1:03d}"
+        return striker.done() and last in texts(events) and states(events)[-1] == "resubscribed"
+
+    try:
+        await collect(stream, settled, timeout=40, into=events)
+        await asyncio.gather(sender, striker)
+    finally:
+        sender.cancel()
+        striker.cancel()
+    return events
+
+
+@pytest.fixture
+async def chat(async_livechat_client: AsyncLivechatClient, agent: Agent) -> Chat:
+    return await open_chat(async_livechat_client)
+
+
+@pytest.fixture
+async def visitor(proxy: FaultProxy) -> AsyncIterator[AsyncLivechatClient]:
+    """The visitor's client, reaching the server (REST and websocket) through the proxy."""
+    async with AsyncLivechatClient(proxy.url, timeout=5) as client:
+        yield client
+
+
+@pytest.mark.parametrize("kind", ["server-close", "tcp-drop", "stall"])
+async def test_every_message_exactly_once_in_order_across_faults(
+    kind: str,
+    livechat_server: LivechatTestServer,
+    proxy: FaultProxy,
+    visitor: AsyncLivechatClient,
+    agent_client: AsyncLivechatClient,
+    chat: Chat,
+) -> None:
+    async def fault() -> None:
+        if kind == "server-close":
+            assert close_sessions(livechat_server.server.state) >= 1
+        elif kind == "tcp-drop":
+            assert proxy.drop() >= 1
+        else:
+            proxy.stall()
+            await asyncio.sleep(3 * PING)
+            proxy.heal()
+
+    async with visitor.realtime.connect(
+        chat.token, rooms=[chat.rid], ping_interval=PING, open_timeout=1.0
+    ) as stream:
+        events = await run_with_faults(stream, send_numbered(agent_client, chat.rid), fault)
+
+    assert numbered(events) == [f"n{i:03d}" for i in range(COUNT)]
+    assert states(events).count("reconnecting") >= 2, " ".join(summary(events))
+    first_drop = next(
+        i
+        for i, e in enumerate(events)
+        if isinstance(e, ConnectionEvent) and e.state == "reconnecting"
+    )
+    after = events[first_drop:]
+    replayed = sum(1 for e in after if isinstance(e, MessageEvent) and e.replayed)
+    reported = sum(e.recovered for e in after if isinstance(e, ConnectionEvent))
+    assert replayed == reported  # every recovered message is accounted for
+
+
+async def test_a_consumer_that_stops_reading_is_dropped_by_the_server_and_recovers(
+    livechat_server: LivechatTestServer,
+    server_heartbeat: Callable[[float], None],
+    async_livechat_client: AsyncLivechatClient,
+    agent_client: AsyncLivechatClient,
+    chat: Chat,
+) -> None:
+    server_heartbeat(0.3)  # the server pings after 0.3 s of silence and gives up 0.3 s later
+    async with async_livechat_client.realtime.connect(
+        chat.token, rooms=[chat.rid], ping_interval=5
+    ) as stream:
+        assert await next_event(stream, ConnectionEvent) == ConnectionEvent("connected")
+        await agent_client.messages.send_agent_message(chat.rid, "n000")
+        assert (await next_event(stream, MessageEvent)).message.msg == "n000"
+        await asyncio.sleep(1.2)  # not reading: the server's pings go unanswered
+        for i in range(1, 4):
+            await agent_client.messages.send_agent_message(chat.rid, f"n{i:03d}")
+        events = await collect(
+            stream, lambda ev: "resubscribed" in states(ev) and len(numbered(ev)) == 3
+        )
+    assert numbered(events) == ["n001", "n002", "n003"]
+    assert states(events)[0] == "reconnecting"
+    assert all(e.replayed for e in events if isinstance(e, MessageEvent))
+
+
+async def test_edits_and_closing_during_an_outage_are_replayed(
+    livechat_server: LivechatTestServer,
+    proxy: FaultProxy,
+    visitor: AsyncLivechatClient,
+    async_livechat_client: AsyncLivechatClient,
+    agent: Agent,
+    chat: Chat,
+) -> None:
+    direct = async_livechat_client
+    async with visitor.realtime.connect(
+        chat.token, rooms=[chat.rid], ping_interval=PING, open_timeout=1.0
+    ) as stream:
+        mine = await direct.messages.send_message(chat.token, chat.rid, "typo")
+        assert (await next_event(stream, MessageEvent)).message.id == mine.id
+        proxy.stall()
+        await direct.messages.update_message(mine.id, chat.token, chat.rid, "fixed")
+        livechat_server.agent_send(agent, chat.rid, "last words")
+        livechat_server.close_room(agent, chat.rid, "done")
+        await asyncio.sleep(3 * PING)
+        proxy.heal()
+        events = await collect(stream, lambda ev: "resubscribed" in states(ev))
+        messages = [e for e in events if isinstance(e, MessageEvent)]
+        assert [(e.message.msg, e.edited, e.replayed) for e in messages] == [
+            ("fixed", True, True),
+            ("last words", False, True),
+            ("done", False, True),
+        ]
+        assert RoomClosedEvent(chat.rid, agent.username, "done") in events
+        assert [e for e in events if isinstance(e, ConnectionEvent)][-1].recovered == 3
+        # the closed room is no longer followed, and the stream lives on
+        assert not stream.rooms
+        proxy.drop()
+        assert (await next_event(stream, ConnectionEvent, state="resubscribed")).recovered == 0
+
+
+async def test_gives_up_after_max_reconnect_attempts(
+    proxy: FaultProxy, visitor: AsyncLivechatClient, chat: Chat
+) -> None:
+    async with visitor.realtime.connect(
+        chat.token, rooms=[chat.rid], ping_interval=PING, max_reconnect_attempts=2, open_timeout=1.0
+    ) as stream:
+        await next_event(stream, ConnectionEvent, state="connected")
+        proxy.refuse()
+        proxy.drop()
+        events = await collect(stream, lambda ev: "closed" in states(ev), timeout=15)
+        assert states(events) == ["reconnecting", "reconnecting", "reconnecting", "closed"]
+        closed = events[-1]
+        assert isinstance(closed, ConnectionEvent) and isinstance(closed.error, APIConnectionError)
+        with pytest.raises(APIConnectionError):
+            await anext(stream)
+
+
+async def test_close_from_another_task_ends_iteration(
+    async_livechat_client: AsyncLivechatClient, chat: Chat
+) -> None:
+    async with async_livechat_client.realtime.connect(chat.token, rooms=[chat.rid]) as stream:
+        closer = asyncio.get_running_loop().call_later(
+            0.3, lambda: asyncio.ensure_future(stream.close())
+        )
+        events = [event async for event in stream]
+        closer.cancel()
+    assert events[0] == ConnectionEvent("connected")
+    assert events[-1] == ConnectionEvent("closed")
