@@ -37,6 +37,7 @@ from .._core.events import (
     RoomAssignmentEvent,
     parse_changed,
 )
+from .._core.redact import WEBSOCKET_LOGGER
 from .._version import USER_AGENT
 from ..models import Message
 
@@ -531,6 +532,7 @@ class AsyncRealtimeStream:
             close_timeout=1.0,
             max_size=None,
             user_agent_header=USER_AGENT,
+            logger=WEBSOCKET_LOGGER,
         )
         try:
             await self._handshake(ws)

@@ -73,3 +73,53 @@ class RedactUrls(logging.Filter):
 
 
 REDACT_URLS = RedactUrls()
+
+
+# "token":"...", "visitorToken":"...", "resume":"...", ... inside DDP frames (JSON text)
+_JSON_SECRET = re.compile(
+    r'("(?:token|visitorToken|resume|authToken|password|x-visitor-token)"\s*:\s*)"(?:[^"\\]|\\.)*"',
+    re.IGNORECASE,
+)
+
+
+def redact_json_text(text: str) -> str:
+    """``text`` with the values of secret-named JSON string fields replaced by ``***``."""
+    return _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
+
+
+class RedactFrames(logging.Filter):
+    """Redacts secrets from websockets' frame log (``> TEXT '{"msg":"sub",...}'`` at DEBUG).
+
+    websockets logs ``("> %s", frame)`` and shortens long frames in the middle, which could cut
+    a secret's key off and leave its value; so the frame's *whole* text is redacted first and
+    shortened after. The realtime client hands websockets the ``rocketchat_livechat.websocket``
+    logger, which carries this filter.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact_frame(arg) for arg in record.args)
+        message = record.getMessage()
+        redacted = redact_json_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def _redact_frame(arg: object) -> object:
+    data, opcode = getattr(arg, "data", None), getattr(arg, "opcode", None)
+    if not isinstance(data, bytes | bytearray | memoryview) or opcode is None:
+        return arg
+    try:
+        text = redact_json_text(bytes(data).decode())
+    except UnicodeDecodeError:
+        return f"{getattr(opcode, 'name', opcode)} [{len(data)} bytes]"
+    shown = text if len(text) <= _FRAME_TEXT_LIMIT else text[:_FRAME_TEXT_LIMIT] + "..."
+    return f"{getattr(opcode, 'name', opcode)} {shown!r} [{len(data)} bytes]"
+
+
+_FRAME_TEXT_LIMIT = 300
+
+
+WEBSOCKET_LOGGER = logging.getLogger("rocketchat_livechat.websocket")
+WEBSOCKET_LOGGER.addFilter(RedactFrames())

@@ -38,6 +38,7 @@ from .._core.events import (
     RoomAssignmentEvent,
     parse_changed,
 )
+from .._core.redact import WEBSOCKET_LOGGER
 from .._version import USER_AGENT
 from ..models import Message
 
@@ -532,6 +533,7 @@ class RealtimeStream:
             close_timeout=1.0,
             max_size=None,
             user_agent_header=USER_AGENT,
+            logger=WEBSOCKET_LOGGER,
         )
         try:
             self._handshake(ws)

@@ -99,7 +99,7 @@ class Message(RocketChatModel):
     unread: bool | None = None
     transfer_data: dict[str, Any] | None = None
     transcript_requested: bool | None = None
-    navigation: dict[str, Any] | None = None
+    navigation: dict[str, Any] | None = Field(default=None, repr=False)  # holds the token
     request_data: dict[str, Any] | None = None
     hidden: bool | None = Field(default=None, alias="_hidden")
 

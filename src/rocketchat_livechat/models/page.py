@@ -44,4 +44,4 @@ class PageVisit(RocketChatModel):
     """Result of ``POST livechat/page.visited`` (the ``page`` object)."""
 
     msg: str | None = None
-    navigation: dict[str, Any] | None = None
+    navigation: dict[str, Any] | None = Field(default=None, repr=False)  # holds the token
