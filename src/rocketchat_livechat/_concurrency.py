@@ -36,7 +36,8 @@ Event = threading.Event
 async def async_wait(event: asyncio.Event, timeout: float) -> bool:
     """Wait until ``event`` is set or ``timeout`` seconds pass; whether it is set."""
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(event.wait(), timeout)
+        async with asyncio.timeout(timeout):
+            await event.wait()
     return event.is_set()
 
 
@@ -46,7 +47,9 @@ def wait(event: threading.Event, timeout: float) -> bool:
 
 async def async_recv(websocket: AsyncClientConnection, timeout: float) -> str | bytes:
     """The next websocket message; ``TimeoutError`` after ``timeout`` seconds of silence."""
-    return await asyncio.wait_for(websocket.recv(), timeout)
+    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+    async with asyncio.timeout(timeout):
+        return await websocket.recv()
 
 
 def recv(websocket: ClientConnection, timeout: float) -> str | bytes:
