@@ -147,7 +147,7 @@ class RoomAssignmentEvent:
 
     rid: str
     assigned: bool
-    visitor_token: str | None = None
+    visitor_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
