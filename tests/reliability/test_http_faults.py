@@ -19,6 +19,7 @@ from rocketchat_livechat import (
     APITimeoutError,
     LivechatClient,
     RateLimitError,
+    RoomClosedError,
     ServerError,
     UnexpectedResponseError,
     new_visitor_token,
@@ -105,14 +106,25 @@ def test_idempotent_read_survives_one_fault(
     assert [r.fault for r in proxy.records] == [fault, Fault.PASS]
 
 
-def test_unparseable_success_body_is_a_typed_error_and_the_message_is_stored_once(
+def test_unparseable_success_body_is_recovered_and_the_message_is_stored_once(
+    chat: Chat, proxy: FaultProxy, client: LivechatClient, direct: LivechatClient
+) -> None:
+    """A garbled 200 is a lost answer: the send is repeated, found by its id and returned."""
+    proxy.plan = FaultPlan(script=[Fault.SHORT_BODY])
+    message = client.messages.send_message(chat.token, chat.rid, "short body")
+    assert message.msg == "short body"
+    assert len(stored(direct, chat, "short body")) == 1
+
+
+def test_unparseable_success_body_of_a_call_unsafe_to_repeat_is_a_typed_error(
     chat: Chat, proxy: FaultProxy, client: LivechatClient, direct: LivechatClient
 ) -> None:
     proxy.plan = FaultPlan(script=[Fault.SHORT_BODY])
-    with pytest.raises(UnexpectedResponseError) as caught:
-        client.messages.send_message(chat.token, chat.rid, "short body")
-    assert caught.value.code == 200
-    assert len(stored(direct, chat, "short body")) == 1
+    with pytest.raises((UnexpectedResponseError, APIConnectionError)):
+        client.room.close_room(chat.rid, chat.token)
+    assert len(proxy.records) == 1  # never repeated: the room may already be closed
+    with pytest.raises(RoomClosedError):
+        direct.room.close_room(chat.rid, chat.token)
 
 
 def test_retries_are_bounded_and_end_in_a_typed_error(

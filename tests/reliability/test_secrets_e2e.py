@@ -213,7 +213,7 @@ class Session:
             [Fault.STALL] * 3,
             [Fault.RESET_BEFORE] * 3,
             [Fault.HTML_502] * 3,
-            [Fault.SHORT_BODY],
+            [Fault.SHORT_BODY] * 3,
             [Fault.TRUNCATE] * 3,
             [Fault.RATE_LIMIT],  # last: the burst outlasts the remaining calls
         ]

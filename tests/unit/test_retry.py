@@ -67,7 +67,8 @@ def reset_in(seconds: float, clock: Callable[[], float] = now) -> dict[str, str]
         # 429: retried whatever the method, waiting for the reset
         (429, reset_in(5), False, 1, Decision(True, 5.0, 5.0)),
         (429, reset_in(5), True, 2, Decision(True, 5.0, 5.0)),
-        (429, reset_in(5), True, 3, Decision(False, 0.0, 5.0)),
+        (429, reset_in(5), True, 3, Decision(True, 5.0, 5.0)),  # not bounded by max_retries
+        (429, reset_in(5), True, 11, Decision(False, 0.0, 5.0)),  # max_rate_limit_retries
         (429, reset_in(120), True, 1, Decision(False, 0.0, 120.0)),
         (429, reset_in(-3), True, 1, Decision(True, 0.0, 0.0)),  # reset already passed
         (429, {"retry-after": "4", **reset_in(9)}, True, 1, Decision(True, 4.0, 4.0)),
@@ -82,6 +83,17 @@ def test_decide_after_status(
     assert decision.retry == expected.retry
     assert decision.delay == pytest.approx(expected.delay)
     assert decision.retry_after == pytest.approx(expected.retry_after)
+
+
+def test_429_waits_are_budgeted_in_total() -> None:
+    headers = httpx2.Headers(reset_in(5))
+    within = decide_after_status(
+        POLICY, 4, 429, headers, idempotent=True, rate_limit_waited=25, now=now
+    )
+    over = decide_after_status(
+        POLICY, 4, 429, headers, idempotent=True, rate_limit_waited=25.5, now=now
+    )
+    assert (within.retry, over.retry, over.retry_after) == (True, False, 5.0)
 
 
 def test_429_is_not_retried_when_the_body_cannot_be_sent_again() -> None:
@@ -330,9 +342,16 @@ def test_429_retries_are_bounded_and_keep_retry_after(driver: Driver, sleeps: li
     recorder = Recorder(lambda request: json_response(TOO_MANY, 429, {"retry-after": "2"}))
     with pytest.raises(e.RateLimitError) as caught:
         driver.call(recorder, "visitor.get_visitor", TOKEN)
-    assert len(recorder.requests) == 3
-    assert sleeps == [2.0, 2.0]
+    assert len(recorder.requests) == 11  # max_rate_limit_retries, within the 30 s budget
+    assert sleeps == [2.0] * 10
     assert caught.value.retry_after == 2.0
+
+
+def test_429_waits_stop_at_the_total_budget(driver: Driver, sleeps: list[float]) -> None:
+    recorder = Recorder(lambda request: json_response(TOO_MANY, 429, {"retry-after": "8"}))
+    with pytest.raises(e.RateLimitError):
+        driver.call(recorder, "visitor.get_visitor", TOKEN)
+    assert sleeps == [8.0, 8.0, 8.0]  # a fourth wait would pass 30 s
 
 
 def test_429_without_headers_uses_the_wait_in_the_text(driver: Driver, sleeps: list[float]) -> None:

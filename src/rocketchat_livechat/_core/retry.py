@@ -6,8 +6,9 @@ Rules (design.md "Retries"):
 * a failure after the request may have reached the server is retried only for idempotent
   requests (``send_message`` is made idempotent with a client-chosen ``_id``);
 * 429 is retried whatever the method (Rocket.Chat rejected it before running the endpoint), after
-  the server's reset time; if that wait exceeds the caller's budget the call fails with
-  :class:`RateLimitError` carrying ``retry_after``;
+  the server's reset time, while the total time waited stays within the caller's budget; past
+  it the call fails with :class:`RateLimitError` carrying ``retry_after``;
+* a 2xx whose body is not JSON (truncated by a proxy) is retried like a lost response;
 * 408, 502, 503, 504 are retried for idempotent requests, with capped exponential backoff and
   jitter, or after ``Retry-After`` when the server sends one.
 """
@@ -31,7 +32,8 @@ class RetryPolicy:
     max_retries: int = 2
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
-    max_rate_limit_wait: float = 30.0
+    max_rate_limit_wait: float = 30.0  # total seconds a call may spend waiting out 429s
+    max_rate_limit_retries: int = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +57,25 @@ def decide_after_status(
     *,
     idempotent: bool,
     replayable: bool = True,
+    rate_limit_waited: float = 0.0,
     now: Callable[[], float] = time.time,
 ) -> Decision:
     """Whether to retry after an error status on attempt ``attempt`` (1-based).
 
     ``replayable`` is False when the request's body cannot be sent again (a non-seekable
-    upload stream): then not even a 429 is retried.
+    upload stream): then not even a 429 is retried. 429s are budgeted by the total time spent
+    waiting them out (``rate_limit_waited`` so far), not by ``max_retries``: many visitors
+    behind one address share Rocket.Chat's per-IP window, and may each need a few resets.
+    ``max_retries=0`` turns every retry off, 429s included.
     """
     if status not in RETRYABLE_STATUSES:
         return GIVE_UP
     server_wait = server_retry_after(headers, now=now)
     if status == 429:
         wait = server_wait if server_wait is not None else _backoff(policy, attempt)
-        if not replayable or attempt > policy.max_retries or wait > policy.max_rate_limit_wait:
+        over_budget = rate_limit_waited + wait > policy.max_rate_limit_wait
+        no_retries = policy.max_retries == 0 or attempt > policy.max_rate_limit_retries
+        if not replayable or no_retries or over_budget:
             return Decision(retry=False, retry_after=wait)
         return Decision(retry=True, delay=wait, retry_after=wait)
     if not idempotent or attempt > policy.max_retries:

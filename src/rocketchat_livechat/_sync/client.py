@@ -56,8 +56,9 @@ class LivechatClient:
 
     ``timeout`` is seconds or an ``httpx2.Timeout`` (default: connect 5 s, read/write 30 s; uploads
     300 s); pass ``None`` explicitly to wait forever. ``max_retries`` bounds retries of connection
-    failures, 408/429/502/503/504; a 429 whose reset is further away than ``max_rate_limit_wait``
-    seconds fails at once with :class:`RateLimitError` and its ``retry_after``.
+    failures and 408/502/503/504. 429s are waited out while their total wait stays within
+    ``max_rate_limit_wait`` seconds; past it the call fails with :class:`RateLimitError` and its
+    ``retry_after``.
     """
 
     def __init__(
@@ -171,6 +172,7 @@ class LivechatClient:
         request = call.request
         timeout = self._upload_timeout if request.upload is not None else self._timeout
         attempt = 0
+        rate_limit_waited = 0.0
         while True:
             attempt += 1
             reader = http.open_upload(request)
@@ -198,9 +200,19 @@ class LivechatClient:
             _log_attempt(request.method, request.route, response.status_code, started, attempt)
             body = http.decode_body(response)
             if http.is_success(response, body):
-                if body is None:
+                if body is not None:
+                    return call.parse(body)
+                # a garbled answer is a lost answer: retry what is safe to repeat
+                decision = decide_after_transport_error(
+                    self._policy,
+                    attempt,
+                    request_sent=True,
+                    idempotent=http.can_retry_after_sending(request),
+                )
+                if not decision.retry:
                     raise http.unexpected_body(response, request)
-                return call.parse(body)
+                sleep(decision.delay)
+                continue
             decision = decide_after_status(
                 self._policy,
                 attempt,
@@ -208,8 +220,11 @@ class LivechatClient:
                 response.headers,
                 idempotent=http.can_retry_after_sending(request),
                 replayable=http.body_replayable(request),
+                rate_limit_waited=rate_limit_waited,
             )
             if decision.retry:
+                if response.status_code == 429:
+                    rate_limit_waited += decision.delay
                 sleep(decision.delay)
                 continue
             error = http.error_for(response, body, request)
