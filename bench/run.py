@@ -1,0 +1,94 @@
+"""Run the benchmarks and write ``results.md``, ``results.json`` and ``results.png``.
+
+    python bench/run.py [--quick] [--only NAME[,NAME...]] [--out DIR]
+
+Scenarios: overhead, visitors, realtime, upload, startup, server. ``--quick`` makes every
+scenario small (the whole run < 60 s); figures are then indicative only and the targets that
+depend on size are not judged. Exit status 1 when a scenario failed (pending ones do not fail).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import _chart
+import _report
+import _util
+import latency
+import overhead
+import server_throughput
+import startup
+import upload_memory
+import visitors
+from _util import Outcome
+
+SCENARIOS: dict[str, ModuleType] = {
+    "overhead": overhead,
+    "visitors": visitors,
+    "realtime": latency,
+    "upload": upload_memory,
+    "startup": startup,
+    "server": server_throughput,
+}
+
+
+def _summary(module: ModuleType) -> str:
+    return " ".join((module.__doc__ or "").split("\n\n")[0].split())
+
+
+def _run_one(name: str, run: Callable[[bool], Outcome], quick: bool) -> _report.ScenarioResult:
+    command = f"python bench/run.py{' --quick' if quick else ''} --only {name}"
+    print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    outcome, error = None, None
+    try:
+        outcome = run(quick)
+    except _util.Pending as exc:
+        outcome = Outcome([_util.pending_row(name, name, str(exc))])
+    except Exception as exc:
+        traceback.print_exc()
+        error = f"{type(exc).__name__}: {exc}"
+    elapsed = time.perf_counter() - started
+    print(f"[bench] {name}: {elapsed:.1f} s", file=sys.stderr, flush=True)
+    module = SCENARIOS[name]
+    return _report.ScenarioResult(name, command, _summary(module), outcome, error, elapsed)
+
+
+def _names(only: list[str] | None) -> list[str]:
+    if not only:
+        return list(SCENARIOS)
+    names = [n.strip() for item in only for n in item.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown:
+        raise SystemExit(
+            f"unknown scenario(s): {', '.join(unknown)}; choose from {list(SCENARIOS)}"
+        )
+    return names
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, whole run < 60 s")
+    parser.add_argument("--only", action="append", metavar="NAME[,NAME]", help="scenarios to run")
+    parser.add_argument("--out", type=Path, default=_util.BENCH_DIR, help="output directory")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    results = [_run_one(n, SCENARIOS[n].run, args.quick) for n in _names(args.only)]
+    elapsed = time.perf_counter() - started
+    args.out.mkdir(parents=True, exist_ok=True)
+    _report.write(results, args.out, args.quick, elapsed)
+    rows = [row for r in results if r.outcome for row in r.outcome.rows]
+    title = "rocketchat_livechat vs alternatives: ratio ours / peer (log scale, 1x = same)"
+    _chart.render(rows, args.out / "results.png", title)
+    print(f"[bench] wrote {args.out}/results.md, results.json, results.png", file=sys.stderr)
+    return 1 if any(r.error for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
