@@ -26,7 +26,8 @@ Json = dict[str, Any]
 
 def _raw(call: Call[Any]) -> Call[Json]:
     """The same request, answering the JSON body itself."""
-    recover = None if call.recover is None else _raw(call.recover)
+    original = call.recover
+    recover = None if original is None else lambda: _raw(original())
     return dataclasses.replace(call, parse=lambda body: body, recover=recover)
 
 

@@ -472,7 +472,7 @@ INVALID_REQUESTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
 
 def _recover(call: Call[Any]) -> Call[Any]:
     assert call.recover is not None
-    return call.recover
+    return call.recover()
 
 
 def qs_object(params: list[tuple[str, str]]) -> dict[str, Any]:

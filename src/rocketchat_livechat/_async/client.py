@@ -229,7 +229,7 @@ class AsyncLivechatClient:
             error = http.error_for(response, body, request)
             if call.recover is not None and attempt > 1 and response.status_code == 400:
                 try:
-                    return await self._request(call.recover)
+                    return await self._request(call.recover())
                 except e.APIError:
                     raise error from None
             raise error

@@ -118,4 +118,4 @@ class Call(Generic[T]):
 
     request: Request
     parse: Callable[[Any], T]
-    recover: Call[T] | None = None
+    recover: Callable[[], Call[T]] | None = None  # built only when needed (hot path)

@@ -230,7 +230,7 @@ class LivechatClient:
             error = http.error_for(response, body, request)
             if call.recover is not None and attempt > 1 and response.status_code == 400:
                 try:
-                    return self._request(call.recover)
+                    return self._request(call.recover())
                 except e.APIError:
                     raise error from None
             raise error

@@ -31,7 +31,7 @@ def send_message(
     )
     request = Request("POST", "livechat/message", "livechat/message", json=body, idempotent=True)
     return Call(
-        request, parsing.under(Message, "message"), recover=get_message(message_id, token, rid)
+        request, parsing.under(Message, "message"), recover=lambda: get_message(message_id, token, rid)
     )
 
 
@@ -128,7 +128,7 @@ def send_agent_message(rid: str, msg: str, message_id: str | None = None) -> Cal
         idempotent=True,
     )
     parse = parsing.under(Message, "message")
-    return Call(request, parse, recover=Call(lookup, parse))
+    return Call(request, parse, recover=lambda: Call(lookup, parse))
 
 
 def _agent(agent: object) -> dict[str, str] | None:
