@@ -31,7 +31,9 @@ def send_message(
     )
     request = Request("POST", "livechat/message", "livechat/message", json=body, idempotent=True)
     return Call(
-        request, parsing.under(Message, "message"), recover=lambda: get_message(message_id, token, rid)
+        request,
+        parsing.under(Message, "message"),
+        recover=lambda: get_message(message_id, token, rid),
     )
 
 
