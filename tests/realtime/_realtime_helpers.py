@@ -31,10 +31,12 @@ class Chat:
     username: str
 
 
-async def open_chat(client: AsyncLivechatClient, name: str = "Visitor") -> Chat:
-    """Register a visitor and open its room."""
+async def open_chat(
+    client: AsyncLivechatClient, name: str = "Visitor", department: str | None = None
+) -> Chat:
+    """Register a visitor (in ``department``, if given) and open its room."""
     token = f"rt-{secrets.token_urlsafe(12)}"
-    visitor = await client.visitor.register_visitor(token, name=name)
+    visitor = await client.visitor.register_visitor(token, name=name, department=department)
     room = (await client.room.get_room(token)).room
     assert visitor.username is not None
     return Chat(token, room.id, visitor.username)

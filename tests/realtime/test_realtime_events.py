@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 
 import pytest
 from _realtime_helpers import PING, collect, next_event, open_chat, texts
@@ -37,14 +38,16 @@ async def test_visitor_and_agent_see_every_event(
 ) -> None:
     client = async_livechat_client
     livechat_server.set_routing("Manual_Selection")
+    # a department of its own: chats other tests left queued must not be ahead of ours
+    department = livechat_server.create_department(f"rt-{secrets.token_hex(4)}", [agent])["_id"]
     async with agent_client.realtime.connect_agent(
-        username=agent.username, ping_interval=PING
+        username=agent.username, departments=[department], ping_interval=PING
     ) as desk:
         assert await next_event(desk, ConnectionEvent) == ConnectionEvent("connected")
-        first = await open_chat(client, "First")
+        first = await open_chat(client, "First", department)
         added = await next_event(desk, InquiryEvent, action="added")
         assert added.inquiry is not None and added.inquiry.rid == first.rid
-        chat = await open_chat(client, "Alice")
+        chat = await open_chat(client, "Alice", department)
         async with client.realtime.connect(chat.token, rooms=[chat.rid], ping_interval=PING) as s:
             # queue: the room ahead is taken, so ours moves to the front
             livechat_server.take(agent, first.rid)

@@ -247,6 +247,14 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_BODY_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _json_body(raw: bytes) -> Any:
+    """``json.loads(raw)`` (any UTF encoding) without building a decoder per request."""
+    return _BODY_DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
+
+
 async def parse_body(request: Request) -> Any:
     """Body params as Rocket.Chat 7.x parses them (invalid JSON → ``{}``)."""
     content_type = request.headers.get("content-type", "").lower()
@@ -265,7 +273,7 @@ async def parse_body(request: Request) -> Any:
         return parse_qs(raw.decode("utf-8", "replace"))
     if "json" in content_type:
         try:
-            return json.loads(raw, parse_constant=_reject_constant)
+            return _json_body(raw)
         except ValueError:  # JSON.parse failed: Rocket.Chat 7 continues with {}
             return {}
         except RecursionError:  # nested beyond Python's parser: a deep array or object

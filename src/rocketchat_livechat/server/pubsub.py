@@ -20,12 +20,15 @@ them as EJSON, the REST layer as ISO strings.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 Listener = Callable[[str, str, list[Any]], None]
+Event = tuple[str, str, list[Any]]
 
 
 @dataclass(eq=False)
@@ -43,6 +46,8 @@ class Broadcaster:
     def __init__(self) -> None:
         self._subs: dict[tuple[str, str], set[Subscription]] = defaultdict(set)
         self._listeners: list[Listener] = []
+        self._held: list[Event] | None = None
+        self._holder = 0  # thread whose events are held
 
     def subscribe(self, stream: str, event_name: str) -> Subscription:
         sub = Subscription(stream, event_name)
@@ -60,7 +65,29 @@ class Broadcaster:
         """Call ``listener(stream, event_name, args)`` for every event (server-side hooks)."""
         self._listeners.append(listener)
 
+    @contextmanager
+    def held(self) -> Iterator[list[Event]]:
+        """Collect this thread's events published inside the block instead of delivering them.
+
+        Hand the list to :meth:`deliver` later (e.g. once the writes behind them are committed).
+        """
+        if self._held is not None:
+            raise RuntimeError("events are held already")
+        self._held, self._holder = [], threading.get_ident()
+        try:
+            yield self._held
+        finally:
+            self._held = None
+
+    def deliver(self, events: Iterable[Event]) -> None:
+        """Publish events collected by :meth:`held`, in order."""
+        for event in events:
+            self.publish(*event)
+
     def publish(self, stream: str, event_name: str, args: list[Any]) -> None:
+        if self._held is not None and self._holder == threading.get_ident():
+            self._held.append((stream, event_name, args))
+            return
         for sub in tuple(self._subs.get((stream, event_name), ())):
             sub.queue.put_nowait((stream, event_name, args))
         for listener in self._listeners:

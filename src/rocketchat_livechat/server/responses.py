@@ -24,9 +24,15 @@ def _default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+# documents are trees (no reference cycles): no circular check
+_ENCODER = json.JSONEncoder(
+    default=_default, separators=(",", ":"), ensure_ascii=False, check_circular=False
+)
+
+
 def dumps(body: Any) -> bytes:
     """Serialise a response body (dates as ISO strings)."""
-    return json.dumps(body, default=_default, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODER.encode(body).encode()
 
 
 class JSONResponse(Response):

@@ -85,6 +85,7 @@ def uvicorn_config(state: ServerState, **options: Any) -> uvicorn.Config:
         ws="websockets-sansio",
         lifespan="on",
         log_level="warning",
+        access_log=False,  # info-level lines, hidden at "warning" but still formatted per request
         **options,
     )
 

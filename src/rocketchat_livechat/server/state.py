@@ -21,12 +21,14 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .pubsub import Broadcaster
+from .pubsub import Broadcaster, Event
 from .ratelimit import RateLimiter
 from .settings import Settings
 from .store import Store, to_millis
+
+T = TypeVar("T")
 
 DB_FILENAME = "livechat.sqlite3"
 
@@ -106,6 +108,21 @@ class ServerState:
     def now(self) -> datetime:
         """The server clock."""
         return self.clock()
+
+    async def write(self, work: Callable[[], T]) -> T:
+        """Run ``work()`` in the store's next group commit (:meth:`.Store.batched`).
+
+        Its result comes back once its writes are durable; the events it publishes are
+        delivered then too (and dropped when it fails).
+        """
+
+        def holding_events() -> tuple[T, list[Event]]:
+            with self.broadcaster.held() as events:
+                return work(), events
+
+        result, events = await self.store.batched(holding_events)
+        self.broadcaster.deliver(events)
+        return result
 
     def close(self) -> None:
         """Close the database; a temporary data dir is removed (idempotent)."""

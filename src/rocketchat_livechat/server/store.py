@@ -16,7 +16,9 @@ Equality on an indexed field is answered by SQL; everything else is filtered in 
 
 The connection runs in autocommit mode with WAL and ``synchronous=NORMAL``: each write is
 committed when the method returns, so an acknowledged request survives ``kill -9``. Use
-:meth:`Store.transaction` to group several writes atomically. All methods are thread-safe.
+:meth:`Store.transaction` to group several writes atomically, and ``await``
+:meth:`Store.batched` to share one commit with the other requests of the same event-loop round
+(group commit). All methods are thread-safe.
 
 Typical use (``state.store`` is a :class:`Store`)::
 
@@ -28,18 +30,22 @@ Typical use (``state.store`` is a :class:`Store`)::
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 Doc = dict[str, Any]
 Filter = Mapping[str, Any]
 Sort = Sequence[tuple[str, int]]
+Update = Mapping[str, Mapping[str, Any]]
+T = TypeVar("T")
 
 #: collection name -> dotted fields that get an indexed column
 COLLECTIONS: dict[str, tuple[str, ...]] = {
@@ -82,21 +88,33 @@ def from_millis(ms: float) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
+# documents are trees (no reference cycles): no circular check
+_ENCODER = json.JSONEncoder(
+    default=_encode, separators=(",", ":"), ensure_ascii=False, check_circular=False
+)
+_DECODER = json.JSONDecoder(object_hook=_decode)
+
+
 def dumps(doc: Any) -> str:
     """Serialise a document for storage (dates as ``{"$date": ms}``)."""
-    return json.dumps(doc, default=_encode, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(doc)
 
 
 def loads(text: str) -> Any:
     """Inverse of :func:`dumps`."""
-    return json.loads(text, object_hook=_decode)
+    return _DECODER.decode(text)
 
 
 def get_path(doc: Mapping[str, Any], path: str, default: Any = None) -> Any:
     """Value at a dotted path, or ``default``."""
+    return _walk(doc, path.split("."), default)
+
+
+def _walk(doc: Mapping[str, Any], parts: Sequence[str], default: Any) -> Any:
     cur: Any = doc
-    for part in path.split("."):
-        if not isinstance(cur, Mapping) or part not in cur:
+    for part in parts:
+        # documents are dicts: test for dict first, the Mapping ABC check is slow
+        if not isinstance(cur, (dict, Mapping)) or part not in cur:
             return default
         cur = cur[part]
     return cur
@@ -190,7 +208,7 @@ def matches(doc: Mapping[str, Any], flt: Filter) -> bool:
     return True
 
 
-def apply_update(doc: Doc, update: Mapping[str, Mapping[str, Any]]) -> None:
+def apply_update(doc: Doc, update: Update) -> None:
     """Apply ``$set``/``$unset``/``$inc``/``$push``/``$pull`` to ``doc`` in place."""
     for op, fields in update.items():
         for path, value in fields.items():
@@ -257,14 +275,21 @@ class Collection:
         self._store = store
         self.name = name
         self.indexes = indexes
+        self._columns = tuple(_column(p) for p in indexes)
+        self._paths = tuple(p.split(".") for p in indexes)
+        cols = ", ".join(["_id", "doc", *self._columns])
+        values = ", ".join("?" * (2 + len(indexes)))
+        self._insert_sql = f"INSERT INTO {name} ({cols}) VALUES ({values})"
+        self._replace_sql = f"INSERT OR REPLACE INTO {name} ({cols}) VALUES ({values})"
 
     def _row_values(self, doc: Doc) -> list[Any]:
-        return [_column_value(get_path(doc, path)) for path in self.indexes]
+        return [_column_value(_walk(doc, parts, None)) for parts in self._paths]
+
+    def _index_value(self, doc: Doc, index: int) -> Any:
+        return _column_value(_walk(doc, self._paths[index], None))
 
     def _write(self, doc: Doc, *, replace: bool) -> None:
-        cols = ["_id", "doc", *(_column(p) for p in self.indexes)]
-        verb = "INSERT OR REPLACE" if replace else "INSERT"
-        sql = f"{verb} INTO {self.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        sql = self._replace_sql if replace else self._insert_sql
         self._store.execute(sql, [doc["_id"], dumps(doc), *self._row_values(doc)])
 
     def insert(self, doc: Doc) -> Doc:
@@ -282,10 +307,11 @@ class Collection:
         rows = self._store.query(f"SELECT doc FROM {self.name} WHERE _id = ?", [_id])
         return loads(rows[0][0]) if rows else None
 
-    def _sql_where(self, flt: Filter) -> tuple[str, list[Any], bool]:
+    def _sql_where(self, flt: Filter) -> tuple[str, list[Any], dict[str, Any]]:
+        """The SQL for the indexed equalities of ``flt``, and the rest (checked in Python)."""
         clauses: list[str] = []
         params: list[Any] = []
-        exact = True
+        rest: dict[str, Any] = {}
         for key, cond in flt.items():
             if key == "_id" and isinstance(cond, str):
                 clauses.append("_id = ?")
@@ -294,9 +320,9 @@ class Collection:
                 clauses.append(f"{_column(key)} = ?")
                 params.append(_column_value(cond))
             else:
-                exact = False
+                rest[key] = cond
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return where, params, exact
+        return where, params, rest
 
     def find(
         self,
@@ -308,7 +334,7 @@ class Collection:
     ) -> list[Doc]:
         """Documents matching ``flt``, sorted (``[(path, 1|-1), ...]``), then skip/limit."""
         flt = flt or {}
-        where, params, exact = self._sql_where(flt)
+        where, params, rest = self._sql_where(flt)
         sql_sort = all(p in self.indexes or p == "_id" for p, _ in sort)
         sql = f"SELECT doc FROM {self.name}{where}"
         if sort and sql_sort:
@@ -317,11 +343,12 @@ class Collection:
                 for p, d in sort
             )
             sql += f" ORDER BY {order}"
-        if exact and (sql_sort or not sort) and (limit is not None or skip):
+        if not rest and (sql_sort or not sort) and (limit is not None or skip):
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if limit is None else limit, skip]
             return [loads(r[0]) for r in self._store.query(sql, params)]
-        docs = [d for d in (loads(r[0]) for r in self._store.query(sql, params)) if matches(d, flt)]
+        rows = self._store.query(sql, params)
+        docs = [d for d in (loads(r[0]) for r in rows) if matches(d, rest)]
         if sort and not sql_sort:
             docs.sort(key=lambda d: _sort_key(d, sort))
         end = None if limit is None else skip + limit
@@ -336,23 +363,43 @@ class Collection:
         """Number of matching documents."""
         return len(self.find(flt))
 
-    def update(self, _id: str, update: Mapping[str, Mapping[str, Any]]) -> Doc | None:
+    def update(self, _id: str, update: Update) -> Doc | None:
         """Apply an update to one document; returns the new document or ``None`` if absent."""
         with self._store.transaction():
             doc = self.get(_id)
             if doc is None:
                 return None
-            apply_update(doc, update)
-            self.save(doc)
-            return doc
+            return self.update_held(doc, update)
 
-    def update_many(self, flt: Filter, update: Mapping[str, Mapping[str, Any]]) -> list[Doc]:
+    def update_held(self, doc: Doc, update: Update) -> Doc:
+        """Apply an update to a document the caller already holds, in place; returns it.
+
+        ``doc`` must be the stored document as read inside the caller's still open
+        :meth:`Store.transaction` (it is not read again). Only the changed index columns are
+        rewritten; nothing is written when the document no longer exists.
+        """
+        roots = {path.partition(".")[0] for fields in update.values() for path in fields}
+        touched = [i for i, parts in enumerate(self._paths) if parts[0] in roots]
+        before = [self._index_value(doc, i) for i in touched]
+        apply_update(doc, update)
+        changed = [
+            (self._columns[i], value)
+            for i, old in zip(touched, before, strict=True)
+            if (value := self._index_value(doc, i)) != old
+        ]
+        assignments = "".join(f", {column} = ?" for column, _ in changed)
+        self._store.execute(
+            f"UPDATE {self.name} SET doc = ?{assignments} WHERE _id = ?",
+            [dumps(doc), *(value for _, value in changed), doc["_id"]],
+        )
+        return doc
+
+    def update_many(self, flt: Filter, update: Update) -> list[Doc]:
         """Apply an update to every matching document; returns the updated documents."""
         with self._store.transaction():
             docs = self.find(flt)
             for doc in docs:
-                apply_update(doc, update)
-                self.save(doc)
+                self.update_held(doc, update)
             return docs
 
     def delete(self, _id: str) -> bool:
@@ -366,6 +413,37 @@ class Collection:
             for doc in docs:
                 self.delete(doc["_id"])
             return docs
+
+
+class _Batch:
+    """The :meth:`Store.batched` calls waiting for their shared commit."""
+
+    __slots__ = ("committed",)
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.committed: asyncio.Future[None] = loop.create_future()
+
+    def settle(self, error: BaseException | None) -> None:
+        """Wake the waiting calls (from any thread): committed, or failed with ``error``."""
+        loop = self.committed.get_loop()
+        if loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._resolve(error)
+        else:
+            loop.call_soon_threadsafe(self._resolve, error)
+
+    def _resolve(self, error: BaseException | None) -> None:
+        if self.committed.done():
+            return
+        if error is None:
+            self.committed.set_result(None)
+        else:
+            self.committed.set_exception(error)
 
 
 class Store:
@@ -388,6 +466,7 @@ class Store:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._depth = 0
+        self._batch: _Batch | None = None  # its transaction is open between two loop rounds
         self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -414,6 +493,8 @@ class Store:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a write statement; returns the number of changed rows."""
         with self._lock:
+            if self._depth == 0:
+                self._commit_batch()
             return self._conn.execute(sql, params).rowcount
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -426,6 +507,7 @@ class Store:
         """Group writes atomically (re-entrant; the outermost block commits)."""
         with self._lock:
             if self._depth == 0:
+                self._commit_batch()
                 self._conn.execute("BEGIN IMMEDIATE")
             self._depth += 1
             try:
@@ -439,6 +521,57 @@ class Store:
             if self._depth == 0:
                 self._conn.execute("COMMIT")
 
+    async def batched(self, work: Callable[[], T]) -> T:
+        """Run ``work()`` atomically and return its result once it is committed.
+
+        The calls made in one event-loop round share a single commit in the next round (or
+        earlier, when any other write needs the connection): one commit for many requests.
+        ``work`` is synchronous; when it raises, its writes are rolled back. Until the commit,
+        its writes are visible to this store's readers but not durable.
+        """
+        with self._lock:
+            if self._depth:  # inside a transaction of this thread: part of it
+                return work()
+            loop = asyncio.get_running_loop()
+            if self._batch is not None and self._batch.committed.get_loop() is not loop:
+                self._commit_batch()  # another event loop's batch: it cannot wait for ours
+            batch = self._batch
+            if batch is None:
+                self._conn.execute("BEGIN IMMEDIATE")
+                batch = self._batch = _Batch(loop)
+                loop.call_soon(self._commit_in_turn, batch)
+            self._conn.execute("SAVEPOINT batched")
+            self._depth += 1
+            try:
+                result = work()
+            except BaseException:
+                self._conn.execute("ROLLBACK TO batched")
+                raise
+            finally:
+                self._depth -= 1
+                self._conn.execute("RELEASE batched")
+        await asyncio.shield(batch.committed)
+        return result
+
+    def _commit_in_turn(self, batch: _Batch) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):  # the waiting calls get the error
+            if self._batch is batch:
+                self._commit_batch()
+
+    def _commit_batch(self) -> None:
+        """Commit the open batch, if any (lock held, outside transactions)."""
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        try:
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            batch.settle(exc)
+            raise
+        batch.settle(None)
+
     def next_counter(self, name: str) -> int:
         """Atomically increment and return the counter ``name`` (starts at 1)."""
         with self.transaction():
@@ -448,6 +581,7 @@ class Store:
             return int(doc["value"])
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Commit what is pending and close the connection (idempotent)."""
         with self._lock:
+            self._commit_batch()
             self._conn.close()

@@ -59,12 +59,17 @@ OFFLINE_ERROR = "Error sending Omnichannel offline message"
 
 @routes.post("livechat/message", schema=SEND_BODY)
 async def send_message(ctx: Context) -> dict[str, Any]:
-    p = ctx.params
-    visitor = visitor_or_fail(ctx.state, p["token"])
-    room = visitor_room(ctx.state, p["rid"], p["token"])
+    # one atomic unit, committed with the other requests of this loop round; the room read
+    # in it stays current until the message updates it
+    return {"message": await ctx.state.write(lambda: _send_message(ctx.state, ctx.params))}
+
+
+def _send_message(state: ServerState, p: dict[str, Any]) -> Doc:
+    visitor = visitor_or_fail(state, p["token"])
+    room = visitor_room(state, p["rid"], p["token"])
     if not room.get("open"):
         raise PlainError("room-closed")
-    settings = ctx.state.settings
+    settings = state.settings
     if not settings["Livechat_enabled"]:
         raise MeteorError("error-omnichannel-is-disabled")
     text = p["msg"]
@@ -72,8 +77,7 @@ async def send_message(ctx: Context) -> dict[str, Any]:
         text.encode("utf-16-le")
     ) // 2 > int(settings["Livechat_message_character_limit"]):
         raise PlainError("message-length-exceeds-character-limit")
-    message = messages.send_visitor_message(ctx.state, visitor, room, text, p.get("_id"))
-    return {"message": message}
+    return messages.send_visitor_message(state, visitor, room, text, p.get("_id"))
 
 
 def _visitor_message(ctx: Context, token: str, rid: str) -> tuple[Doc, Doc, Doc]:

@@ -41,13 +41,14 @@ async def upload(ctx: Context) -> dict[str, Any]:
     finally:
         parsed.discard()
     file_ref = {"_id": stored["_id"], "name": stored["name"], "type": stored["type"]}
-    message = messages.send_file_message(
-        ctx.state,
-        visitor,
-        room,
-        fields.get("msg", ""),
-        file={**file_ref, "size": stored["size"]},
-        attachment=files.attachment(stored, description),
-    )
+    with ctx.store.transaction():  # the room may have changed while the file arrived
+        message = messages.send_file_message(
+            ctx.state,
+            visitor,
+            ctx.store.rooms.get(room["_id"]) or room,
+            fields.get("msg", ""),
+            file={**file_ref, "size": stored["size"]},
+            attachment=files.attachment(stored, description),
+        )
     show_connecting = settings["Livechat_Routing_Method"] == "Manual_Selection"
     return {**message, "newRoom": False, "showConnecting": show_connecting}

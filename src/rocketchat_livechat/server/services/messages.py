@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import PlainError
 from ..ids import random_id
 from ..state import ServerState
-from ..store import Doc
+from ..store import Doc, Update
 from . import events
 
 #: Rocket.Chat's livechat wrapper fails like this when the insert returned nothing (dup ``_id``)
@@ -54,29 +54,39 @@ def _new_message(state: ServerState, rid: str, msg: str, author: Doc, **extra: A
     }
 
 
-def insert(state: ServerState, message: Doc) -> Doc:
-    """Persist a message, update the room's counters and broadcast it."""
-    is_system = "t" in message
+def insert(
+    state: ServerState, message: Doc, *, room: Doc | None = None, room_update: Update | None = None
+) -> Doc:
+    """Persist a message, update its room (one write) and broadcast it.
+
+    A message that is neither a system nor a hidden one bumps the room's ``msgs``, ``lm`` and
+    ``lastMessage``; ``room_update`` holds further changes for that same write. ``room`` is the
+    room as stored, read inside the caller's open transaction (updated in place, not re-read).
+    """
+    update = _room_update(message, room_update)
     with state.store.transaction():
         try:
             state.store.messages.insert(message)
         except sqlite3.IntegrityError:
             raise DuplicateMessageError() from None
-        if not is_system and not message.get("_hidden"):
-            state.store.rooms.update(
-                message["rid"],
-                {
-                    "$inc": {"msgs": 1},
-                    "$set": {
-                        "lm": message["ts"],
-                        "lastMessage": message,
-                        "_updatedAt": message["ts"],
-                    },
-                },
-            )
+        if update:
+            current = room if room is not None else state.store.rooms.get(message["rid"])
+            if current is not None:
+                state.store.rooms.update_held(current, update)
     if not message.get("_hidden"):
         events.message(state, message)
     return message
+
+
+def _room_update(message: Doc, extra: Update | None) -> dict[str, dict[str, Any]]:
+    """The room's bookkeeping for a new message merged with ``extra`` (maybe empty)."""
+    update: dict[str, dict[str, Any]] = {}
+    if "t" not in message and not message.get("_hidden"):
+        ts = message["ts"]
+        update = {"$inc": {"msgs": 1}, "$set": {"lm": ts, "lastMessage": message, "_updatedAt": ts}}
+    for op, fields in (extra or {}).items():
+        update[op] = {**update.get(op, {}), **fields}
+    return update
 
 
 def system_message(
@@ -99,22 +109,29 @@ def send_visitor_message(
     message_id: str | None = None,
     **fields: Any,
 ) -> Doc:
-    """A visitor message in an open room (``POST livechat/message`` / DDP).
+    """A visitor message in an open room (``POST livechat/message``, uploads).
 
-    ``fields`` are extra message fields (file messages). Raises
+    ``room`` is the room as stored, read inside the caller's open transaction (it is updated
+    in place). ``fields`` are extra message fields (file messages). Raises
     :class:`DuplicateMessageError` when ``message_id`` exists already.
     """
     extra: Doc = {"_id": message_id, "token": visitor["token"], **_chat_fields(msg), **fields}
     if visitor.get("name"):
         extra["alias"] = visitor["name"]
-    message = insert(state, _new_message(state, room["_id"], msg, visitor, **extra))
-    state.store.rooms.update(room["_id"], {"$set": {"v.lastMessageTs": message["ts"]}})
-    inquiry = state.store.inquiries.find_one({"rid": room["_id"]})
-    if inquiry is not None and inquiry.get("status") != "taken":
-        updated = state.store.inquiries.update(inquiry["_id"], {"$set": {"lastMessage": message}})
-        if updated is not None:
-            events.inquiry(state, "changed", updated)
+    message = _new_message(state, room["_id"], msg, visitor, **extra)
+    with state.store.transaction():
+        insert(state, message, room=room, room_update={"$set": {"v.lastMessageTs": message["ts"]}})
+        if not room.get("servedBy"):  # a served room's inquiry is taken (``routing.take``)
+            _inquiry_last_message(state, message)
     return message
+
+
+def _inquiry_last_message(state: ServerState, message: Doc) -> None:
+    """Copy a visitor message into the room's inquiry while it waits for an agent."""
+    inquiry = state.store.inquiries.find_one({"rid": message["rid"]})
+    if inquiry is not None and inquiry.get("status") != "taken":
+        state.store.inquiries.update_held(inquiry, {"$set": {"lastMessage": message}})
+        events.inquiry(state, "changed", inquiry)
 
 
 def send_file_message(
@@ -138,26 +155,22 @@ def send_user_message(
     state: ServerState, user: Doc, room: Doc, msg: str, message_id: str | None = None
 ) -> Doc:
     """An agent/user message (``chat.sendMessage``); the first one sets ``responseBy``."""
-    message = insert(
-        state, _new_message(state, room["_id"], msg, user, _id=message_id, **_chat_fields(msg))
-    )
+    message = _new_message(state, room["_id"], msg, user, _id=message_id, **_chat_fields(msg))
+    room_update: Update = {}
     if room.get("t") == "l" and room.get("servedBy", {}).get("_id") == user["_id"]:
         first = room.get("responseBy", {}).get("firstResponseTs", message["ts"])
-        state.store.rooms.update(
-            room["_id"],
-            {
-                "$set": {
-                    "responseBy": {
-                        "_id": user["_id"],
-                        "username": user["username"],
-                        "firstResponseTs": first,
-                        "lastMessageTs": message["ts"],
-                    }
-                },
-                "$unset": {"waitingResponse": 1},
+        room_update = {
+            "$set": {
+                "responseBy": {
+                    "_id": user["_id"],
+                    "username": user["username"],
+                    "firstResponseTs": first,
+                    "lastMessageTs": message["ts"],
+                }
             },
-        )
-    return message
+            "$unset": {"waitingResponse": 1},
+        }
+    return insert(state, message, room_update=room_update)
 
 
 def edit(state: ServerState, message: Doc, msg: str, editor: Doc) -> Doc:
