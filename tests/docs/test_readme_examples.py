@@ -39,3 +39,21 @@ def test_quickstart_runs(
     )
     exec(code, {"LivechatClient": LivechatClient, "new_visitor_token": new_visitor_token})
     assert "Hello!" in capsys.readouterr().out
+
+
+def test_agent_bot_example_greets_its_rooms(livechat_server: LivechatTestServer) -> None:
+    bot = livechat_server.create_agent(f"bot-{new_visitor_token()[:8]}")
+    with LivechatClient(livechat_server.url) as visitor:
+        token = new_visitor_token()
+        visitor.visitor.register_visitor(token, name="Alice")
+        rid = visitor.room.get_room(token).room.id
+        code = readme_block("Every method", 1).replace('"bot"', repr(bot.username))
+        exec(
+            code,
+            {
+                "LivechatClient": LivechatClient,
+                "url": livechat_server.url,
+                "password": bot.password,
+            },
+        )
+        assert visitor.messages.get_message_history(rid, token)[0].msg == "Hi, how can I help?"
