@@ -25,7 +25,12 @@ DEFAULTS: dict[str, Any] = {
     "API_Enable_Rate_Limiter_Limit_Calls_Default": 10,
     "API_Enable_Rate_Limiter_Limit_Time_Default": 60000,
     "API_Enable_CORS": False,
+    "API_CORS_Origin": "*",
     "Accounts_TwoFactorAuthentication_Enforce_Password_Fallback": True,
+    # avatars (unauthenticated access blocked by default since 7.0, RocketChat/Rocket.Chat#33035)
+    "Accounts_AvatarBlockUnauthenticatedAccess": True,
+    "Accounts_AvatarCacheTime": 3600,
+    "UI_Use_Name_Avatar": False,
     "Hide_System_Messages": [],
     # messages
     "Message_AllowEditing": True,
