@@ -10,7 +10,7 @@ The app keeps it at ``app.state.livechat`` (``request.app.state.livechat`` in ro
     state.files_dir      # Path of stored uploads
     state.now()          # aware UTC datetime, millisecond precision (the clock)
 
-Service functions (``routing``, ``services.*``) take the state as their first argument.
+Service functions (``services.*``) take the state as their first argument.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import auth, routing
+from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, Forbidden, NotFound, PlainError
-from ..services import users, visitors
+from ..services import routing, users, visitors
 from ..validation import STRING, obj
 from ._common import visitor_or_fail, visitor_room
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import routing
 from ..api import Context, Deprecation, RouteGroup
 from ..errors import Failure, PlainError
-from ..services import users
+from ..services import routing, users
 from ..store import Doc
 from ..validation import PAGINATION, STRING, obj
 from ._common import page, sort_spec

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from ..errors import MeteorError, PlainError
 from ..files import with_file_upload
 from ..ratelimit import RateRule
 from ..services import messages
+from ..services._constants import EMAIL_RE
 from ..state import ServerState
 from ..store import Doc
 from ..validation import NUMBER, STRING, obj
@@ -53,7 +53,6 @@ OFFLINE_BODY = obj(
     {"name": STRING, "email": STRING, "message": STRING, "department": STRING, "host": STRING},
     ("name", "email", "message"),
 )
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OFFLINE_ERROR = "Error sending Omnichannel offline message"
 
 
@@ -148,7 +147,7 @@ def _offline_destination(state: ServerState, department: str | None) -> str | No
         if dept is not None and dept.get("email"):
             return str(dept["email"])
     address = str(state.settings["Livechat_offline_email"]).strip()
-    return address if _EMAIL.match(address) else None
+    return address if EMAIL_RE.match(address) else None
 
 
 @routes.post("livechat/offline.message", rate=RateRule(1, 5000), schema=OFFLINE_BODY)
@@ -156,7 +155,7 @@ async def offline_message(ctx: Context) -> dict[str, Any]:
     p = ctx.params
     settings = ctx.state.settings
     destination = _offline_destination(ctx.state, p.get("department"))
-    valid_email = bool(_EMAIL.match(p["email"].strip()))
+    valid_email = bool(EMAIL_RE.match(p["email"].strip()))
     if not settings["Livechat_display_offline_form"] or not valid_email or destination is None:
         raise PlainError(OFFLINE_ERROR)
     log.info("offline message from %s to %s", p["email"], destination)

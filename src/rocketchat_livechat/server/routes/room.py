@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from .. import auth, routing
+from .. import auth
 from ..api import Context, Deprecation, RouteGroup
 from ..errors import ApiError, Failure, MeteorError, PlainError
 from ..ratelimit import RateRule
-from ..services import messages
+from ..services import messages, routing
+from ..services._constants import EMAIL_RE, ROCKET_CAT
 from ..validation import BOOLEAN, STRING, STRINGS, Maybe, check, obj
 from ._common import visitor_or_fail, visitor_room
 
@@ -58,7 +58,6 @@ CLOSE_BY_USER_BODY = obj(
 )
 SURVEY_FIELDS = ("satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness")
 SURVEY_VALUES = ("1", "2", "3", "4", "5")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _source(ctx: Context) -> dict[str, Any]:
@@ -158,7 +157,7 @@ async def transcript(ctx: Context) -> dict[str, Any]:
     room = ctx.store.rooms.get(rid)
     if visitor is None or room is None or room.get("v", {}).get("token") != token:
         raise PlainError("error-invalid-visitor")
-    if not _EMAIL.match(email):
+    if not EMAIL_RE.match(email):
         raise MeteorError("invalid email")
     now = ctx.state.now()
     request_data = {
@@ -173,7 +172,7 @@ async def transcript(ctx: Context) -> dict[str, Any]:
         rid,
         "livechat_transcript_history",
         "",
-        routing.ROCKET_CAT,
+        ROCKET_CAT,
         requestData=request_data,
     )
     return {"message": "Omnichannel transcript sent"}

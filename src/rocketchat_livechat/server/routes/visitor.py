@@ -9,6 +9,7 @@ from ..api import Context, RouteGroup
 from ..errors import Failure, MeteorError, PlainError
 from ..ratelimit import RateRule
 from ..services import messages, visitors
+from ..services._constants import ROCKET_CAT
 from ..validation import BOOLEAN, STRING, check, obj
 from ._common import visitor_or_fail
 
@@ -166,7 +167,7 @@ async def page_visited(ctx: Context) -> dict[str, Any]:
         p.get("rid") or "",
         "livechat_navigation_history",
         text,
-        {"_id": "rocket.cat", "username": "rocket.cat"},
+        ROCKET_CAT,
         **extra,
     )
     return {"page": {"msg": message["msg"], "navigation": message["navigation"]}}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import routing
 from ..state import ServerState
 from ..store import Doc
-from . import users, visitors
+from . import routing, users, visitors
 
 SURVEY = {
     "items": ["satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness"],

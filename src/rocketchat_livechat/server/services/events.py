@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from ..state import ServerState
 from ..store import Doc
+from ._constants import ROCKET_CAT
 
 ROOM_MESSAGES = "stream-room-messages"
 LIVECHAT_ROOM = "stream-livechat-room"
@@ -51,7 +52,7 @@ def queue_data(state: ServerState, rid: str, spot: int) -> None:
         "spot": spot,
         "message": {
             "text": state.settings.get("Livechat_waiting_queue_message", ""),
-            "user": {"_id": "rocket.cat", "username": "rocket.cat"},
+            "user": dict(ROCKET_CAT),
         },
     }
     state.broadcaster.publish(LIVECHAT_ROOM, rid, [{"type": "queueData", "data": data}])

@@ -11,8 +11,8 @@ from ..ids import object_id
 from ..state import ServerState
 from ..store import Doc
 from . import events
+from ._constants import EMAIL_RE
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DISABLED_UNSET = ("token", "name", "visitorEmails", "phone", "department", "livechatData")
 
 
@@ -50,7 +50,7 @@ def register(state: ServerState, data: Mapping[str, Any], connection: Doc | None
             "error-invalid-token", "Token cannot be empty", {"method": "livechat/visitor"}
         )
     email = (data.get("email") or "").strip().lower() or None
-    if email is not None and not _EMAIL.match(email):
+    if email is not None and not EMAIL_RE.match(email):
         raise MeteorError(
             "error-invalid-email",
             f"Invalid email {email}",

@@ -17,16 +17,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Literal
 
-from .errors import MeteorError, PlainError
-from .ids import object_id, random_id
-from .services import events, messages, users
-from .state import ServerState
-from .store import Doc
+from ..errors import MeteorError, PlainError
+from ..ids import object_id, random_id
+from ..state import ServerState
+from ..store import Doc
+from . import events, messages, users
+from ._constants import ROCKET_CAT
 
 NO_AGENT_ONLINE = ("no-agent-online", "Sorry, no online agents")
 PRIORITY_NOT_SPECIFIED = 99
 DEFAULT_ESTIMATED_WAITING_TIME = 9999999
-ROCKET_CAT: Doc = {"_id": "rocket.cat", "username": "rocket.cat"}
 
 # ---------------------------------------------------------------------------------------------
 # availability
