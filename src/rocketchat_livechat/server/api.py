@@ -14,6 +14,15 @@ the query (GET) or body (others) (400 ``invalid-params``) → permissions (403) 
 A handler returns a mapping (rendered as ``{**mapping, "success": true}``) or a ready
 ``Response``; it raises :mod:`.errors` exceptions for failures. Unexpected exceptions become
 ``400 {"success": false, "error": "<message>"}`` like Rocket.Chat (and are logged).
+
+One write path: the handler of every non-GET request runs in one store transaction, committed
+with the other requests of the same event-loop round (:meth:`.ServerState.write`, group
+commit). Its response and its events go out once the commit is durable; when it raises, none
+of its writes remain and its events are dropped. Until the commit no other request sees its
+writes (reads outside a transaction see committed data only, :class:`.Store`). Such a handler
+must not suspend (it may ``await`` only ``state.write``, which joins the transaction). A
+``raw_body`` handler streams its body first, so it runs outside and calls ``state.write``
+itself for its writes.
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
@@ -331,7 +340,21 @@ async def _run(ctx: Context, headers: dict[str, str]) -> Result:
     if endpoint.schema is not None:
         ctx.params = validate(ctx.params, endpoint.schema)
     _check_permissions(ctx)
-    return await endpoint.handler(ctx)
+    if endpoint.method == "GET" or endpoint.raw_body:
+        return await endpoint.handler(ctx)
+    return await ctx.state.write(lambda: _complete(endpoint.handler(ctx)))
+
+
+def _complete(running: Awaitable[Result]) -> Result:
+    """Run a write handler's coroutine to its end, synchronously (inside the transaction)."""
+    assert isinstance(running, Coroutine)
+    coroutine: Coroutine[Any, Any, Result] = running
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    coroutine.close()
+    raise RuntimeError("a write handler suspended inside its transaction")
 
 
 def _render(result: Result, headers: Mapping[str, str]) -> Response:

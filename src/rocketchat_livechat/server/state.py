@@ -113,8 +113,11 @@ class ServerState:
         """Run ``work()`` in the store's next group commit (:meth:`.Store.batched`).
 
         Its result comes back once its writes are durable; the events it publishes are
-        delivered then too (and dropped when it fails).
+        delivered then too (and dropped when it fails). Inside another write (a handler
+        already running in one, see :mod:`.api`) it is simply part of that one.
         """
+        if self.store.in_transaction:
+            return work()
 
         def holding_events() -> tuple[T, list[Event]]:
             with self.broadcaster.held() as events:

@@ -20,6 +20,10 @@ committed when the method returns, so an acknowledged request survives ``kill -9
 :meth:`Store.batched` to share one commit with the other requests of the same event-loop round
 (group commit). All methods are thread-safe.
 
+Reads outside a transaction go through a second connection: they see committed data only,
+never the writes of an open transaction or of a batch waiting for its group commit (WAL
+readers do not block the writer). Reads inside a transaction see its own writes.
+
 Typical use (``state.store`` is a :class:`Store`)::
 
     visitor = store.visitors.find_one({"token": token})
@@ -470,6 +474,8 @@ class Store:
         self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
+        # committed data only: for the reads made outside any transaction
+        self._reader = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._collections: dict[str, Collection] = {}
         for name, indexes in COLLECTIONS.items():
             self._create(name, indexes)
@@ -498,9 +504,21 @@ class Store:
             return self._conn.execute(sql, params).rowcount
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run a read statement."""
+        """Run a read statement (outside a transaction: on committed data only)."""
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            # the lock is held: a transaction, if any, is this thread's own
+            conn = self._conn if self._depth else self._reader
+            return conn.execute(sql, params).fetchall()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside :meth:`transaction` or a :meth:`batched` work."""
+        if not self._lock.acquire(blocking=False):
+            return False  # another thread holds it: not inside one of ours
+        try:
+            return self._depth > 0
+        finally:
+            self._lock.release()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -527,7 +545,7 @@ class Store:
         The calls made in one event-loop round share a single commit in the next round (or
         earlier, when any other write needs the connection): one commit for many requests.
         ``work`` is synchronous; when it raises, its writes are rolled back. Until the commit,
-        its writes are visible to this store's readers but not durable.
+        its writes are not visible to the reads made outside a transaction, and not durable.
         """
         with self._lock:
             if self._depth:  # inside a transaction of this thread: part of it
@@ -585,3 +603,4 @@ class Store:
         with self._lock:
             self._commit_batch()
             self._conn.close()
+            self._reader.close()

@@ -7,7 +7,7 @@ from typing import Any
 from .. import files
 from ..api import Context, RouteGroup
 from ..errors import Failure, Forbidden
-from ..services import messages, visitors
+from ..services import uploads, visitors
 
 routes = RouteGroup()
 
@@ -34,21 +34,18 @@ async def upload(ctx: Context) -> dict[str, Any]:
         if not parsed.files:
             raise Failure({"reason": "error-no-file-uploaded"})
         fields = files.check_text_fields(parsed.fields)
-        description = fields.get("description", "")
-        stored = files.store_upload(
-            ctx.state, parsed.files[0], rid=room["_id"], owner=visitor, description=description
+        received = parsed.files[0]
+        message = await ctx.state.write(
+            lambda: uploads.send_upload(
+                ctx.state,
+                visitor,
+                room,
+                received,
+                description=fields.get("description", ""),
+                text=fields.get("msg", ""),
+            )
         )
     finally:
         parsed.discard()
-    file_ref = {"_id": stored["_id"], "name": stored["name"], "type": stored["type"]}
-    with ctx.store.transaction():  # the room may have changed while the file arrived
-        message = messages.send_file_message(
-            ctx.state,
-            visitor,
-            ctx.store.rooms.get(room["_id"]) or room,
-            fields.get("msg", ""),
-            file={**file_ref, "size": stored["size"]},
-            attachment=files.attachment(stored, description),
-        )
     show_connecting = settings["Livechat_Routing_Method"] == "Manual_Selection"
     return {**message, "newRoom": False, "showConnecting": show_connecting}
