@@ -52,12 +52,10 @@ async def agent_status(ctx: Context) -> dict[str, Any]:
     if not agent.get("active", True):
         raise Failure("error-user-deactivated")
     current = agent.get("statusLivechat")
-    status = ctx.params.get("status") or (
-        "not-available" if current == "available" else "available"
-    )
+    status = users.requested_livechat_status(agent, ctx.params.get("status"))
     if status == current:
         return {"status": current}
     if agent_id != ctx.me["_id"] and not auth.has_permission(ctx.user, "manage-livechat-agents"):
         raise Forbidden()
-    ctx.store.users.update(agent_id, {"$set": {"statusLivechat": status}})
+    users.set_livechat_status(ctx.state, agent_id, status)
     return {"status": status}

@@ -40,7 +40,7 @@ async def login(ctx: Context) -> dict[str, Any]:
     name, password, resume = _credentials(ctx.params)
     user: Doc | None
     if isinstance(resume, str):
-        user = auth.user_by_token(ctx.store, resume)
+        user = users.find_by_token(ctx.state, resume)
         if user is None:
             raise LoginFailed(403, "You've been logged out by the server. Please log in again.")
     else:
@@ -51,7 +51,7 @@ async def login(ctx: Context) -> dict[str, Any]:
             raise LoginFailed(403, "Incorrect password")
         if not user.get("active", True):
             raise LoginFailed("error-user-is-not-activated", "User is not activated")
-    token = auth.create_login_token(ctx.store, user["_id"], ctx.state.now())
+    token = users.log_in(ctx.state, user["_id"])
     return {
         "status": "success",
         "data": {"userId": user["_id"], "authToken": token, "me": me_document(ctx.state, user)},
@@ -60,7 +60,7 @@ async def login(ctx: Context) -> dict[str, Any]:
 
 @routes.post("logout", auth=True)
 async def logout(ctx: Context) -> dict[str, Any]:
-    auth.remove_login_token(ctx.store, ctx.request.headers.get("x-auth-token", ""))
+    users.log_out(ctx.state, ctx.request.headers.get("x-auth-token", ""))
     return {"status": "success", "data": {"message": "You've been logged out!"}}
 
 

@@ -7,11 +7,10 @@ alias. ``custom-fields.save`` takes Rocket.Chat's ``livechat:saveCustomField`` a
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..api import Context, RouteGroup
-from ..errors import MeteorError
+from ..services import custom_fields
 from ..validation import BOOLEAN, PAGINATION, STRING, obj
 from ._common import page, sort_spec
 
@@ -46,49 +45,24 @@ _MANAGER = ("view-livechat-manager",)
 
 @routes.get("livechat/custom-fields", auth=True, permissions=("view-l-room",), schema=LIST_QUERY)
 async def list_custom_fields(ctx: Context) -> dict[str, Any]:
-    found = ctx.store.custom_fields.find(sort=sort_spec(ctx, [("label", 1)]))
-    text = ctx.params.get("text")
-    if text:
-        pattern = re.compile(re.escape(text), re.IGNORECASE)
-        found = [f for f in found if pattern.search(f["_id"]) or pattern.search(f["label"])]
+    found = custom_fields.search(ctx.state, ctx.params.get("text"), sort_spec(ctx, [("label", 1)]))
     return page(ctx, "customFields", found)
 
 
 @routes.get("livechat/custom-fields/:_id", auth=True, permissions=("view-l-room",))
 async def get_custom_field(ctx: Context) -> dict[str, Any]:
-    return {"customField": ctx.store.custom_fields.get(ctx.path["_id"])}
+    return {"customField": custom_fields.get(ctx.state, ctx.path["_id"])}
 
 
 @routes.post("livechat/custom-fields.save", auth=True, permissions=_MANAGER, schema=SAVE_BODY)
 async def save_custom_field(ctx: Context) -> dict[str, Any]:
     data = dict(ctx.params["customFieldData"])
-    field_id = ctx.params.get("customFieldId") or data["field"]
-    if not re.fullmatch(r"[0-9a-zA-Z_-]+", data["field"]):
-        raise MeteorError(
-            "error-invalid-custom-field-name",
-            "Invalid custom field name. Use only letters, numbers, hyphens and underscores.",
-            {"method": "livechat:saveCustomField"},
-        )
-    existing = ctx.store.custom_fields.get(field_id) or {}
-    doc = {
-        "regexp": "",
-        "searchable": True,
-        "type": "input",
-        "required": False,
-        "defaultValue": "",
-        "options": "",
-        "public": False,
-        **existing,
-        **{k: v for k, v in data.items() if k != "field"},
-        "_id": field_id,
-        "_updatedAt": ctx.state.now(),
-    }
-    ctx.store.custom_fields.save(doc)
+    doc = custom_fields.save(ctx.state, ctx.params.get("customFieldId"), data)
     return {"customField": doc}
 
 
 async def remove_custom_field(ctx: Context) -> dict[str, Any]:
-    deleted = ctx.store.custom_fields.delete(ctx.params["_id"])
+    deleted = custom_fields.remove(ctx.state, ctx.params["_id"])
     return {"acknowledged": True, "deletedCount": int(deleted)}
 
 

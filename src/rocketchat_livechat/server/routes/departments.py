@@ -44,9 +44,7 @@ async def list_departments(ctx: Context) -> dict[str, Any]:
     if p.get("onlyMyDepartments") == "true" and not auth.has_permission(
         ctx.user, "view-livechat-manager"
     ):
-        mine = {
-            x["departmentId"] for x in ctx.store.department_agents.find({"agentId": ctx.me["_id"]})
-        }
+        mine = set(departments.department_ids_of(ctx.state, ctx.me["_id"]))
         found = [d for d in found if d["_id"] in mine]
     return page(ctx, "departments", found)
 

@@ -7,8 +7,7 @@ from typing import Any
 from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, MeteorError, PlainError
-from ..ids import random_id
-from ..services import messages, users
+from ..services import groups, messages, users
 from ..store import Doc
 from ..validation import BOOLEAN, STRING, STRINGS, ObjectIncluding, Optional, check, obj
 
@@ -67,10 +66,7 @@ async def users_create(ctx: Context) -> dict[str, Any]:
 @routes.post("users.delete", auth=True, permissions=("delete-user",), schema=USER_DELETE_BODY)
 async def users_delete(ctx: Context) -> dict[str, Any]:
     user = _user_from_params(ctx, ctx.params)
-    with ctx.store.transaction():
-        ctx.store.users.delete(user["_id"])
-        auth.remove_user_tokens(ctx.store, user["_id"])
-        ctx.store.department_agents.delete_many({"agentId": user["_id"]})
+    users.delete_user(ctx.state, user["_id"])
     return {}
 
 
@@ -106,7 +102,7 @@ async def users_set_status(ctx: Context) -> dict[str, Any]:
             )
         users.set_presence(ctx.state, target["_id"], status)
     if "message" in ctx.params:
-        ctx.store.users.update(target["_id"], {"$set": {"statusText": ctx.params["message"]}})
+        users.set_status_text(ctx.state, target["_id"], ctx.params["message"])
     return {}
 
 
@@ -185,12 +181,7 @@ async def chat_get_message(ctx: Context) -> dict[str, Any]:
 
 
 def _room_from_params(ctx: Context, params: dict[str, Any]) -> Doc | None:
-    if params.get("roomId"):
-        return ctx.store.rooms.get(str(params["roomId"]))
-    if params.get("roomName"):
-        rooms = ctx.store.rooms.find({"t": "p"})
-        return next((r for r in rooms if r.get("name") == params["roomName"]), None)
-    return None
+    return groups.find_room(ctx.state, params.get("roomId"), params.get("roomName"))
 
 
 @routes.get("rooms.info", auth=True)
@@ -207,34 +198,13 @@ async def groups_create(ctx: Context) -> dict[str, Any]:
     name = params.get("name")
     if not name:
         raise MeteorError("error-param-not-provided", 'Body param "name" is required')
-    if any(r.get("name") == name for r in ctx.store.rooms.find({"t": "p"})):
-        raise MeteorError(
-            "error-duplicate-channel-name",
-            f"A channel with name '{name}' exists",
-            {"method": "createRoom", "channel_name": name},
-        )
-    members = [ctx.me["_id"]]
-    for username in params.get("members") or []:
-        user = ctx.store.users.find_one({"username": username})
-        if user is not None and user["_id"] not in members:
-            members.append(user["_id"])
-    now = ctx.state.now()
-    room = {
-        "_id": random_id(),
-        "t": "p",
-        "name": name,
-        "fname": name,
-        "u": {"_id": ctx.me["_id"], "username": ctx.me["username"]},
-        "ts": now,
-        "_updatedAt": now,
-        "msgs": 0,
-        "usersCount": len(members),
-        "members": members,
-        "ro": bool(params.get("readOnly", False)),
-        "default": False,
-        "sysMes": True,
-    }
-    ctx.store.rooms.insert(room)
+    room = groups.create_group(
+        ctx.state,
+        ctx.me,
+        name,
+        params.get("members") or [],
+        read_only=bool(params.get("readOnly", False)),
+    )
     return {"group": room}
 
 
@@ -247,7 +217,5 @@ async def groups_delete(ctx: Context) -> dict[str, Any]:
     owner = room.get("u", {}).get("_id") == ctx.me["_id"]
     if not owner and not auth.has_permission(ctx.user, "delete-p"):
         raise PlainError("error-not-allowed")
-    with ctx.store.transaction():
-        ctx.store.rooms.delete(room["_id"])
-        ctx.store.messages.delete_many({"rid": room["_id"]})
+    groups.delete_group(ctx.state, room)
     return {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..api import Context, Deprecation, RouteGroup
-from ..errors import Failure, PlainError
+from ..errors import Failure
 from ..services import routing, users
 from ..store import Doc
 from ..validation import PAGINATION, STRING, obj
@@ -38,22 +38,9 @@ async def list_inquiries(ctx: Context) -> dict[str, Any]:
 
 def queued_for_user(ctx: Context) -> list[Doc]:
     """Queued inquiries the caller may take (defaultAgent, own departments, public queue)."""
-    me = ctx.me
-    mine = {
-        link["departmentId"] for link in ctx.store.department_agents.find({"agentId": me["_id"]})
-    }
-    requested = ctx.params.get("department")
-    if requested:
-        if requested not in mine:
-            raise PlainError("error-not-authorized")
-        mine = {requested}
-    queued = ctx.store.inquiries.find({"status": "queued"}, sort=sort_spec(ctx, [("ts", 1)]))
-    return [
-        i
-        for i in queued
-        if i.get("defaultAgent", {}).get("agentId") == me["_id"]
-        or (i.get("department") in mine if i.get("department") else not requested)
-    ]
+    return routing.queued_for_agent(
+        ctx.state, ctx.me, ctx.params.get("department"), sort_spec(ctx, [("ts", 1)])
+    )
 
 
 @routes.get(

@@ -6,10 +6,9 @@ from typing import Any
 
 from .. import auth
 from ..api import Context, Deprecation, RouteGroup
-from ..errors import ApiError, Failure, MeteorError, PlainError
+from ..errors import ApiError, Failure, PlainError
 from ..ratelimit import RateRule
-from ..services import messages, routing
-from ..services._constants import EMAIL_RE, ROCKET_CAT
+from ..services import rooms, routing
 from ..validation import BOOLEAN, STRING, STRINGS, Maybe, check, obj
 from ._common import visitor_or_fail, visitor_room
 
@@ -56,8 +55,6 @@ CLOSE_BY_USER_BODY = obj(
     },
     ("rid",),
 )
-SURVEY_FIELDS = ("satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness")
-SURVEY_VALUES = ("1", "2", "3", "4", "5")
 
 
 def _source(ctx: Context) -> dict[str, Any]:
@@ -75,9 +72,7 @@ async def get_room(ctx: Context) -> dict[str, Any]:
     rid = ctx.params.get("rid")
     if rid:
         return {"room": visitor_room(ctx.state, rid, token, open_only=True), "newRoom": False}
-    existing = ctx.store.rooms.find_one(
-        {"t": "l", "v.token": token, "open": True}, sort=[("ts", 1)]
-    )
+    existing = rooms.find_open_room(ctx.state, token)
     if existing is not None:
         return {"room": existing, "newRoom": False}
     room = routing.create_room(
@@ -105,14 +100,7 @@ async def survey(ctx: Context) -> dict[str, Any]:
     token, rid = ctx.params["token"], ctx.params["rid"]
     visitor_or_fail(ctx.state, token)
     visitor_room(ctx.state, rid, token)
-    kept: dict[str, str] = {}
-    for item in ctx.params["data"]:
-        name, value = item["name"], item["value"]
-        if (name in SURVEY_FIELDS and value in SURVEY_VALUES) or name == "additionalFeedback":
-            kept[name] = value
-    if not kept:
-        raise PlainError("invalid-data")
-    ctx.store.rooms.update(rid, {"$set": {"surveyFeedback": kept}})
+    kept = rooms.save_survey(ctx.state, rid, ctx.params["data"])
     return {"rid": rid, "data": kept}
 
 
@@ -157,24 +145,7 @@ async def transcript(ctx: Context) -> dict[str, Any]:
     room = ctx.store.rooms.get(rid)
     if visitor is None or room is None or room.get("v", {}).get("token") != token:
         raise PlainError("error-invalid-visitor")
-    if not EMAIL_RE.match(email):
-        raise MeteorError("invalid email")
-    now = ctx.state.now()
-    request_data = {
-        "type": "visitor",
-        "visitor": {"_id": visitor["_id"], "username": visitor["username"]},
-        "email": email,
-        "subject": "Transcript of your livechat conversation",
-        "requestedAt": now,
-    }
-    messages.system_message(
-        ctx.state,
-        rid,
-        "livechat_transcript_history",
-        "",
-        ROCKET_CAT,
-        requestData=request_data,
-    )
+    rooms.request_transcript(ctx.state, visitor, rid, email)
     return {"message": "Omnichannel transcript sent"}
 
 

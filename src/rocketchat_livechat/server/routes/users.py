@@ -9,6 +9,7 @@ from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, Forbidden, MeteorError, PlainError
 from ..services import users
+from ..services.departments import department_ids_of
 from ..store import Doc
 from ..validation import BOOLEAN, PAGINATION, STRING, obj
 from ._common import page, sort_spec
@@ -39,8 +40,7 @@ def _role(ctx: Context) -> str:
 def _view(ctx: Context, user: Doc, *, departments: bool = False) -> Doc:
     view = {k: user[k] for k in _FIELDS if k in user}
     if departments:
-        links = ctx.store.department_agents.find({"agentId": user["_id"]})
-        view["departments"] = [link["departmentId"] for link in links]
+        view["departments"] = department_ids_of(ctx.state, user["_id"])
     return view
 
 

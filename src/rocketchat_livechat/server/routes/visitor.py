@@ -8,7 +8,7 @@ from typing import Any
 from ..api import Context, RouteGroup
 from ..errors import Failure, MeteorError, PlainError
 from ..ratelimit import RateRule
-from ..services import messages, visitors
+from ..services import messages, rooms, visitors
 from ..services._constants import ROCKET_CAT
 from ..validation import BOOLEAN, STRING, check, obj
 from ._common import visitor_or_fail
@@ -123,9 +123,7 @@ async def visitor_call_status(ctx: Context) -> dict[str, Any]:
     check(ctx.params, {"token": str, "callStatus": str, "rid": str, "callId": str})
     params = ctx.params
     visitor_or_fail(ctx.state, params["token"], MeteorError("invalid-token"))
-    room = ctx.store.rooms.get(params["rid"])
-    if room is not None and room.get("v", {}).get("token") == params["token"]:
-        ctx.store.rooms.update(room["_id"], {"$set": {"callStatus": params["callStatus"]}})
+    rooms.set_call_status(ctx.state, params["rid"], params["token"], params["callStatus"])
     return {"token": params["token"], "callStatus": params["callStatus"]}
 
 

@@ -137,3 +137,10 @@ def remove(state: ServerState, department_id: str) -> None:
     with state.store.transaction():
         state.store.departments.delete(department_id)
         state.store.department_agents.delete_many({"departmentId": department_id})
+
+
+def department_ids_of(state: ServerState, agent_id: str) -> list[str]:
+    """The ids of the departments an agent belongs to."""
+    return [
+        link["departmentId"] for link in state.store.department_agents.find({"agentId": agent_id})
+    ]

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from ..errors import PlainError
+from ..errors import MeteorError, PlainError
 from ..ids import random_id
 from ..state import ServerState
 from ..store import Doc, Update
@@ -221,3 +221,33 @@ def history(
     if end is not None:
         flt["ts"] = {"$lt": end}
     return state.store.messages.find(flt, sort=[("ts", -1)], skip=offset, limit=limit)
+
+
+def post_visitor_message(
+    state: ServerState, visitor: Doc, room: Doc, msg: str, message_id: str | None = None
+) -> Doc:
+    """``POST livechat/message``: the room must be open, livechat enabled, the text short enough.
+
+    ``room`` is read inside the caller's open transaction (see :func:`send_visitor_message`).
+    """
+    if not room.get("open"):
+        raise PlainError("room-closed")
+    settings = state.settings
+    if not settings["Livechat_enabled"]:
+        raise MeteorError("error-omnichannel-is-disabled")
+    if settings["Livechat_enable_message_character_limit"] and len(
+        msg.encode("utf-16-le")
+    ) // 2 > int(settings["Livechat_message_character_limit"]):
+        raise PlainError("message-length-exceeds-character-limit")
+    return send_visitor_message(state, visitor, room, msg, message_id)
+
+
+def get(state: ServerState, message_id: str) -> Doc | None:
+    """A message by ``_id``."""
+    return state.store.messages.get(message_id)
+
+
+def check_visitor_may_change(visitor: Doc, message: Doc, allowed: bool) -> None:
+    """A visitor edits or deletes only their own messages, and only when the setting allows."""
+    if not allowed or message.get("u", {}).get("_id") != visitor["_id"]:
+        raise PlainError("error-action-not-allowed")

@@ -20,8 +20,8 @@ from typing import Any, Literal
 from ..errors import MeteorError, PlainError
 from ..ids import object_id, random_id
 from ..state import ServerState
-from ..store import Doc
-from . import events, messages, users
+from ..store import Doc, Sort
+from . import departments, events, messages, users
 from ._constants import ROCKET_CAT
 
 NO_AGENT_ONLINE = ("no-agent-online", "Sorry, no online agents")
@@ -463,3 +463,24 @@ def close_room(
     if served:
         events.user_rooms_changed(state, served["_id"], "removed", closed)
     return closed
+
+
+def queued_for_agent(
+    state: ServerState, agent: Doc, department: str | None, sort: Sort
+) -> list[Doc]:
+    """Queued inquiries ``agent`` may take: its defaultAgent ones, its departments', public.
+
+    With ``department`` (one of the agent's, else ``error-not-authorized``) only that one.
+    """
+    mine = set(departments.department_ids_of(state, agent["_id"]))
+    if department:
+        if department not in mine:
+            raise PlainError("error-not-authorized")
+        mine = {department}
+    queued = state.store.inquiries.find({"status": "queued"}, sort=sort)
+    return [
+        i
+        for i in queued
+        if i.get("defaultAgent", {}).get("agentId") == agent["_id"]
+        or (i.get("department") in mine if i.get("department") else not department)
+    ]

@@ -183,3 +183,43 @@ def set_presence(state: ServerState, user_id: str, status: str) -> Doc | None:
 def is_agent(user: Doc | None) -> bool:
     """Whether the user has the ``livechat-agent`` role."""
     return user is not None and "livechat-agent" in user.get("roles", [])
+
+
+def delete_user(state: ServerState, user_id: str) -> None:
+    """Delete a user with its login tokens and department memberships."""
+    store = state.store
+    with store.transaction():
+        store.users.delete(user_id)
+        auth.remove_user_tokens(store, user_id)
+        store.department_agents.delete_many({"agentId": user_id})
+
+
+def set_status_text(state: ServerState, user_id: str, text: Any) -> None:
+    """Set a user's status message (``users.setStatus`` ``message``)."""
+    state.store.users.update(user_id, {"$set": {"statusText": text}})
+
+
+def set_livechat_status(state: ServerState, agent_id: str, status: str) -> None:
+    """Set an agent's routing status (``available`` / ``not-available``)."""
+    state.store.users.update(agent_id, {"$set": {"statusLivechat": status}})
+
+
+def requested_livechat_status(agent: Doc, status: str | None) -> str:
+    """The status asked for, or the other one when none is given (a toggle)."""
+    current = agent.get("statusLivechat")
+    return status or ("not-available" if current == "available" else "available")
+
+
+def log_in(state: ServerState, user_id: str) -> str:
+    """A new login token for the user."""
+    return auth.create_login_token(state.store, user_id, state.now())
+
+
+def log_out(state: ServerState, token: str) -> None:
+    """Forget a login token."""
+    auth.remove_login_token(state.store, token)
+
+
+def find_by_token(state: ServerState, token: str) -> Doc | None:
+    """The user owning a login (resume) token."""
+    return auth.user_by_token(state.store, token)
