@@ -72,13 +72,17 @@ async def get_room(ctx: Context) -> dict[str, Any]:
     rid = ctx.params.get("rid")
     if rid:
         return {"room": visitor_room(ctx.state, rid, token, open_only=True), "newRoom": False}
-    existing = rooms.find_open_room(ctx.state, token)
-    if existing is not None:
-        return {"room": existing, "newRoom": False}
-    room = routing.create_room(
-        ctx.state, visitor, source=_source(ctx), agent_id=ctx.params.get("agentId")
-    )
-    return {"room": room, "newRoom": True}
+    source, agent_id = _source(ctx), ctx.params.get("agentId")
+
+    def open_room() -> dict[str, Any]:
+        existing = rooms.find_open_room(ctx.state, token)
+        if existing is not None:
+            return {"room": existing, "newRoom": False}
+        room = routing.create_room(ctx.state, visitor, source=source, agent_id=agent_id)
+        return {"room": room, "newRoom": True}
+
+    # a GET that may create the room: it takes the write path (see ``api``) itself
+    return await ctx.state.write(open_room)
 
 
 @routes.post("livechat/room.close", schema=TOKEN_RID_BODY)
