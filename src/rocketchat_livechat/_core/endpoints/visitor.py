@@ -70,7 +70,18 @@ def set_custom_field(
         "overwrite": v.required_bool("overwrite", overwrite),
     }
     request = Request("POST", "livechat/custom.field", "livechat/custom.field", json=body)
-    return Call(request, parsing.under(CustomFieldResult, "field"))
+    return Call(
+        request, parsing.under(CustomFieldResult, "field"), empty_failure=_not_set(key, overwrite)
+    )
+
+
+def _not_set(key: str, overwrite: bool) -> str:
+    """What Rocket.Chat's bare failure of ``custom.field`` means: nothing was written."""
+    reason = "this value" if overwrite else "a value and overwrite=False"
+    return (
+        f"custom field {key!r} was not set: it already has {reason} "
+        "(or, for a room-scope field, the visitor has no open room)"
+    )
 
 
 def set_custom_fields(token: str, fields: CustomFields) -> Call[list[CustomFieldResult]]:
