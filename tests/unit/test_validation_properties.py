@@ -54,6 +54,24 @@ BAD_ARGUMENTS: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
     ("visitor.send_page_visited", (TOKEN, "", {"title": "T", "href": "h"}), {}, "rid"),
     ("config.get_config", ("",), {}, "token"),
     ("config.get_config", (), {"department": 3}, "department"),
+    ("config.set_appearance", ({},), {}, "settings"),
+    ("config.set_appearance", ([],), {}, "settings"),
+    ("config.set_appearance", (None,), {}, "settings"),
+    ("config.set_appearance", ("Livechat_title=x",), {}, "settings"),
+    ("config.set_appearance", ([{"_id": "Livechat_title"}],), {}, "settings[0]"),
+    ("config.set_appearance", (["Livechat_title"],), {}, "settings[0]"),
+    ("config.set_appearance", ([{"_id": "", "value": "x"}],), {}, "settings[0]._id"),
+    ("config.set_appearance", ({5: "x"},), {}, "settings[0]._id"),
+    ("config.set_appearance", ({"Livechat_title": None},), {}, "settings[0].value"),
+    ("config.set_appearance", ({"Livechat_title": {"a": 1}},), {}, "settings[0].value"),
+    ("config.set_appearance", ({"Livechat_title": b"x"},), {}, "settings[0].value"),
+    ("config.set_appearance", ({"Livechat_title": float("nan")},), {}, "settings[0].value"),
+    (
+        "config.set_appearance",
+        ({"Livechat_title": "x", "Livechat_hide_system_messages": ["uj", 1]},),
+        {},
+        "settings[1].value[1]",
+    ),
     ("agents.get_agent_info", ("r/1", TOKEN), {}, "rid"),
     ("agents.get_agent_info", (RID, "t?x"), {}, "token"),
     ("agents.get_next_agent", ("",), {}, "token"),
@@ -180,6 +198,7 @@ ANY_RESPONSE = {
     "success": True,
     "_id": "m1",
     "config": {"enabled": True},
+    "appearance": [],
     "agent": {"_id": "a1"},
     "visitor": {"_id": "v1"},
     "room": {"_id": RID},
@@ -214,6 +233,11 @@ class Spec:
 
 SPECS = [
     Spec("config.get_config", {"token": TOKEN, "department": "d"}, "livechat/config"),
+    Spec(
+        "config.set_appearance",
+        {"settings": {"Livechat_title": "t", "Livechat_hide_system_messages": ["uj"]}},
+        "livechat/appearance",
+    ),
     Spec(
         "agents.get_agent_info", {"rid": RID, "token": TOKEN}, "livechat/agent.info/{rid}/{token}"
     ),
@@ -460,7 +484,8 @@ def test_no_argument_changes_the_shape_of_the_request(spec: Spec) -> None:
 def test_every_public_method_is_fuzzed() -> None:
     from test_requests import public_methods
 
-    assert {s.call for s in SPECS} | {"logout", "server_version"} == public_methods()
+    without_arguments = {"logout", "server_version", "config.get_appearance"}
+    assert {s.call for s in SPECS} | without_arguments == public_methods()
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,7 @@ DEFAULTS: dict[str, Any] = {
     "Livechat_hide_system_messages": ["uj", "ul", "livechat-close"],
     "Livechat_widget_logo": "",
     "Livechat_hide_watermark": False,
+    "Livechat_hide_expand_chat": False,
     "Livechat_waiting_queue": False,
     "Livechat_waiting_queue_message": "",
     "Livechat_maximum_chats_per_agent": 0,

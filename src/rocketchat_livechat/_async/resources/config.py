@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from ..._core.endpoints import config as endpoint
-from ...models import LivechatConfig
+from ..._core.endpoints.config import AppearanceSettings
+from ...models import AppearanceSetting, LivechatConfig
 from ._base import AsyncResource
 
 
@@ -11,3 +12,15 @@ class AsyncConfigResource(AsyncResource):
     ) -> LivechatConfig:
         """The widget configuration; with ``token``, also the visitor, its open room and agent."""
         return await self._client._request(endpoint.get_config(token, department))
+
+    async def get_appearance(self) -> list[AppearanceSetting]:
+        """The widget appearance settings (needs ``view-livechat-manager``)."""
+        return await self._client._request(endpoint.get_appearance())
+
+    async def set_appearance(self, settings: AppearanceSettings) -> None:
+        """Save appearance settings: ``{setting_id: value}`` or ``[{"_id": ..., "value": ...}]``.
+
+        The server converts each value to its setting's type. It rejects the whole call when
+        an id is not an appearance setting.
+        """
+        await self._client._request(endpoint.set_appearance(settings))

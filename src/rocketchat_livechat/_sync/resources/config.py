@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..._core.endpoints import config as endpoint
-from ...models import LivechatConfig
+from ..._core.endpoints.config import AppearanceSettings
+from ...models import AppearanceSetting, LivechatConfig
 from ._base import Resource
 
 
@@ -12,3 +13,15 @@ class ConfigResource(Resource):
     ) -> LivechatConfig:
         """The widget configuration; with ``token``, also the visitor, its open room and agent."""
         return self._client._request(endpoint.get_config(token, department))
+
+    def get_appearance(self) -> list[AppearanceSetting]:
+        """The widget appearance settings (needs ``view-livechat-manager``)."""
+        return self._client._request(endpoint.get_appearance())
+
+    def set_appearance(self, settings: AppearanceSettings) -> None:
+        """Save appearance settings: ``{setting_id: value}`` or ``[{"_id": ..., "value": ...}]``.
+
+        The server converts each value to its setting's type. It rejects the whole call when
+        an id is not an appearance setting.
+        """
+        self._client._request(endpoint.set_appearance(settings))
