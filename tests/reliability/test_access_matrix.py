@@ -460,6 +460,7 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/inquiries.take": lambda owner: {"inquiryId": "x"},
     "livechat/room.closeByUser": lambda owner: {"rid": owner.rid},
     "livechat/users/:type": lambda owner: {"username": "nobody"},
+    "livechat/appearance": lambda owner: [{"_id": "Livechat_title", "value": "x"}],
 }
 
 
