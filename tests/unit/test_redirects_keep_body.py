@@ -16,7 +16,7 @@ from typing import Any
 import h11
 import httpx2
 import pytest
-from _harness import AUTH_TOKEN, BASE_URL, USER_ID, Driver, Recorder, json_response
+from _harness import AUTH_TOKEN, BASE_URL, USER_ID, Driver, NonSeekable, Recorder, json_response
 from _harness import multipart_parts as parts
 
 from rocketchat_livechat import AsyncLivechatClient, LivechatClient, UnexpectedResponseError
@@ -149,21 +149,6 @@ def test_upload_is_rewound_and_resent_whole(
         redirected = assert_resent(recorder, host)
         assert parts(redirected)["file"].data == CONTENT
         assert ("x-visitor-token" in redirected.headers) is (location == SAME_ORIGIN[0][0])
-
-
-class NonSeekable(io.RawIOBase):
-    """A pipe-like binary stream: readable once, not seekable."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        chunk = self._data.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
 
 
 @pytest.mark.parametrize("status", [307, 308])
