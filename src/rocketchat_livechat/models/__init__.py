@@ -34,7 +34,6 @@ from .room import (
     RoomVisitor,
     ServedBy,
     SurveyResult,
-    TransferredRoom,
 )
 from .user import AgentStatus, LivechatUser, LoginResult, UserRef
 from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
@@ -76,7 +75,6 @@ __all__ = [
     "SurveyOptions",
     "SurveyResult",
     "Timestamp",
-    "TransferredRoom",
     "UploadedMessage",
     "UserRef",
     "Visitor",
