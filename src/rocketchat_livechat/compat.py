@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ._core.endpoints import inquiries, messages, room, users, visitor
+from ._core.endpoints import config, inquiries, messages, room, users, visitor
 from ._core.pagination import HistoryPager
 from ._core.request import Call, Request, query_params
 from ._sync.client import LivechatClient
@@ -186,13 +186,10 @@ class RocketChatLivechat:
         return self._call(users.delete_user(user_type, user_id))  # type: ignore[arg-type]
 
     def livechat_get_appearance(self, **kwargs: Any) -> Json:
-        return self._get("livechat/appearance")
+        return self._call(config.get_appearance())
 
     def livechat_set_appearance(self, settings: list[Json]) -> Json:
-        request = Request(
-            "POST", "livechat/appearance", "livechat/appearance", json=settings, auth="user"
-        )
-        return self._call(Call(request, lambda body: body))
+        return self._call(config.set_appearance(settings))
 
     def close(self) -> None:
         self.client.close()

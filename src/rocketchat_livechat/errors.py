@@ -45,6 +45,8 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RealtimeError",
+    "RealtimeInvalidRoomError",
+    "RealtimeInvalidTokenError",
     "RoomClosedError",
     "ServerError",
     "UnexpectedResponseError",
@@ -104,6 +106,26 @@ class APITimeoutError(APIConnectionError):
 
 class RealtimeError(APIError):
     """The realtime (DDP) connection was refused or failed for good."""
+
+    @classmethod
+    def refusal(cls, error: APIStatusError) -> RealtimeError:
+        """``error``, a REST refusal met by a realtime stream, as a ``RealtimeError``.
+
+        Its class derives from ``RealtimeError`` *and* from ``type(error)`` (e.g.
+        :class:`RealtimeInvalidRoomError`), so that ``except RealtimeError`` catches every refusal
+        of a stream while ``except InvalidRoomError`` still catches it as it catches the REST
+        call's. ``code``, ``message``, ``error``, ``error_type`` and ``details`` are kept; an
+        ``error`` that already is a ``RealtimeError`` is returned as is.
+        """
+        if isinstance(error, RealtimeError):
+            return error
+        return _realtime_variant(type(error))(
+            error.message,
+            code=error.code,
+            error=error.error,
+            error_type=error.error_type,
+            details=error.details,
+        )
 
 
 class UnexpectedResponseError(APIError):
@@ -214,3 +236,31 @@ class FileTypeNotAllowedError(BadRequestError):
 
 class FileTooLargeError(BadRequestError):
     """The file exceeds the server's size limit (``error-size-not-allowed``/``-file-too-large``)."""
+
+
+# --- realtime refusals: a RealtimeError that is also the REST error (see RealtimeError.refusal) --
+
+
+class RealtimeInvalidTokenError(RealtimeError, InvalidTokenError):
+    """A realtime stream's visitor token was refused."""
+
+
+class RealtimeInvalidRoomError(RealtimeError, InvalidRoomError):
+    """A realtime stream was refused a room (none, or not the visitor's)."""
+
+
+_REALTIME_VARIANTS: dict[type[APIStatusError], type[RealtimeError]] = {
+    InvalidTokenError: RealtimeInvalidTokenError,
+    InvalidRoomError: RealtimeInvalidRoomError,
+}
+
+
+def _realtime_variant(rest: type[APIStatusError]) -> type[RealtimeError]:
+    """The subclass of both ``RealtimeError`` and ``rest`` (built once for the other errors)."""
+    variant = _REALTIME_VARIANTS.get(rest)
+    if variant is None:
+        name = f"Realtime{rest.__name__}"
+        doc = f"A realtime stream was refused with {rest.__name__}."
+        built = type(name, (RealtimeError, rest), {"__doc__": doc, "__module__": __name__})
+        variant = _REALTIME_VARIANTS.setdefault(rest, built)
+    return variant

@@ -24,7 +24,14 @@ import httpx2
 import pytest
 
 from rocketchat_livechat._core.endpoint import Endpoint, Sample
-from rocketchat_livechat._core.endpoints import declared, departments, inquiries, messages, room
+from rocketchat_livechat._core.endpoints import (
+    config,
+    declared,
+    departments,
+    inquiries,
+    messages,
+    room,
+)
 from rocketchat_livechat._core.request import Call, Request
 from rocketchat_livechat.server import EmbeddedServer
 
@@ -38,6 +45,7 @@ ENDPOINTS = declared()
 # covers, and why.
 NO_VALIDATOR: dict[str, str] = {
     "agents.get_agent_info": "rid and token travel in the path; the route has no schema",
+    "config.get_appearance": "the route validates only POST bodies; GET sends nothing",
     "auth.login": "not an omnichannel route",
     "auth.logout": "not an omnichannel route",
     "auth.server_version": "not an omnichannel route",
@@ -130,6 +138,25 @@ SPECIAL_CASES: tuple[Case, ...] = (
         "recovery lookup",
         "isChatGetMessageProps",
         lambda: _recover(messages.send_agent_message(RID, "Hi", message_id="msg-id-2")),
+    ),
+    # -- manager side (the values are the defaults: the shared server stays as it was)
+    Case(
+        "config.set_appearance",
+        "mapping",
+        "isPOSTLivechatAppearanceParams",
+        lambda: config.set_appearance({"Livechat_title": "Rocket.Chat"}),
+    ),
+    Case(
+        "config.set_appearance",
+        "list of every value type",
+        "isPOSTLivechatAppearanceParams",
+        lambda: config.set_appearance(
+            [
+                {"_id": "Livechat_registration_form", "value": True},
+                {"_id": "Livechat_message_character_limit", "value": 0},
+                {"_id": "Livechat_hide_system_messages", "value": ["uj", "ul", "livechat-close"]},
+            ]
+        ),
     ),
     Case(
         "messages.send_message",
@@ -265,6 +292,17 @@ INVALID_REQUESTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("GET", "livechat/message/msg-id-1", "isGETLivechatMessageIdParams", {"token": TOKEN}),
     ("GET", f"livechat/messages.history/{RID}", "isGETLivechatMessagesHistoryRidParams", {}),
     ("GET", f"livechat/agent.next/{TOKEN}", "isGETAgentNextToken", {"departmentId": "dep-1"}),
+)
+
+# POST livechat/appearance bodies Rocket.Chat's validator rejects; the route needs a manager, so
+# they are sent with the admin's headers (the table above goes without any)
+INVALID_APPEARANCE_BODIES: tuple[Any, ...] = (
+    {},
+    [],
+    [{"_id": "Livechat_title"}],
+    [{"value": "Support"}],
+    [{"_id": "Livechat_title", "value": {"text": "Support"}}],
+    [{"_id": "Livechat_title", "value": "Support", "extra": 1}],
 )
 
 
@@ -480,4 +518,13 @@ def test_server_rejects_what_the_validator_rejects(
         method, f"/api/v1/{path}", params=data if query else None, json=None if query else data
     )
     assert response.status_code == 400, response.text
+    assert is_validation_error(response), response.text
+
+
+@pytest.mark.parametrize("body", INVALID_APPEARANCE_BODIES, ids=json.dumps)
+def test_server_rejects_appearance_bodies_the_validator_rejects(
+    validators: Validators, server: Server, body: Any
+) -> None:
+    assert validators.check("isPOSTLivechatAppearanceParams", body), "not an invalid case"
+    response = server.http.post("/api/v1/livechat/appearance", json=body, headers=server.admin)
     assert is_validation_error(response), response.text

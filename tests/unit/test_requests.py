@@ -44,6 +44,7 @@ from rocketchat_livechat._core.endpoints import declared
 from rocketchat_livechat.models import (
     AgentInfo,
     AgentStatus,
+    AppearanceSetting,
     ClosedRoom,
     CustomFieldResult,
     DeletedMessage,
@@ -76,6 +77,7 @@ AGENT = {"_id": "agent-1", "username": "agent", "name": "Agent", "status": "onli
 USER = {"_id": "u1", "username": "bob", "statusLivechat": "available"}
 INQUIRY = {"_id": "inq-1", "rid": RID, "status": "queued", "name": "Alice"}
 DEPARTMENT = {"_id": "dep-1", "name": "Sales", "enabled": True}
+APPEARANCE_SETTING = {"_id": "Livechat_title", "value": "Support", "type": "string"}
 
 
 def page(key: str, items: list[dict[str, Any]], total: int | None = None) -> dict[str, Any]:
@@ -134,6 +136,49 @@ CASES = [
         query=[("token", "a/../b?x=1#&y=2+3 %2F")],
         response={"config": {"enabled": False}},
         check=lambda r: r.enabled is False,
+    ),
+    Case(
+        "config.get-appearance",
+        "config.get_appearance",
+        (),
+        "GET",
+        API + "livechat/appearance",
+        user_auth=True,
+        response={"appearance": [APPEARANCE_SETTING]},
+        check=lambda r: isinstance(r[0], AppearanceSetting) and r[0].value == "Support",
+    ),
+    Case(
+        "config.set-appearance-mapping",
+        "config.set_appearance",
+        ({"Livechat_title": "Support", "Livechat_registration_form": False},),
+        "POST",
+        API + "livechat/appearance",
+        body=[
+            {"_id": "Livechat_title", "value": "Support"},
+            {"_id": "Livechat_registration_form", "value": False},
+        ],
+        raw_body=b'[{"_id":"Livechat_title","value":"Support"},'
+        b'{"_id":"Livechat_registration_form","value":false}]',
+        user_auth=True,
+        check=lambda r: r is None,
+    ),
+    Case(
+        # list items keep their order; numbers and lists of option keys go as they are
+        "config.set-appearance-list",
+        "config.set_appearance",
+        (
+            [
+                {"_id": "Livechat_message_character_limit", "value": 100},
+                {"_id": "Livechat_hide_system_messages", "value": ("uj", "ul")},
+            ],
+        ),
+        "POST",
+        API + "livechat/appearance",
+        body=[
+            {"_id": "Livechat_message_character_limit", "value": 100},
+            {"_id": "Livechat_hide_system_messages", "value": ["uj", "ul"]},
+        ],
+        user_auth=True,
     ),
     # --- agents ----------------------------------------------------------------------------
     Case(

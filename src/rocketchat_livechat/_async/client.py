@@ -18,7 +18,7 @@ from .._core import http
 from .._core.endpoint import CallOptions, Endpoint
 from .._core.endpoints import auth
 from .._core.redact import REDACT_URLS
-from .._core.request import Call
+from .._core.request import Call, Request
 from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
 from .._version import USER_AGENT
 from ..models import LoginResult
@@ -248,7 +248,8 @@ class AsyncLivechatClient:
                 kwargs = http.request_kwargs(
                     request, credentials=self._credentials, timeout=timeout, reader=reader
                 )
-                response = await self._send_following_redirects(self._http.build_request(**kwargs))
+                outgoing = self._http.build_request(**kwargs)
+                response = await self._send_following_redirects(outgoing, request)
             except httpx2.TransportError as exc:
                 decision = decide_after_transport_error(
                     self._policy,
@@ -294,7 +295,7 @@ class AsyncLivechatClient:
                     rate_limit_waited += decision.delay
                 await async_sleep(decision.delay)
                 continue
-            error = http.error_for(response, body, request)
+            error = http.error_for(response, body, request, call.empty_failure)
             if call.recover is not None and attempt > 1 and response.status_code == 400:
                 try:
                     return await self._request(call.recover(), timeout=timeout)
@@ -302,14 +303,16 @@ class AsyncLivechatClient:
                     raise error from None
             raise error
 
-    async def _send_following_redirects(self, request: httpx2.Request) -> httpx2.Response:
+    async def _send_following_redirects(
+        self, outgoing: httpx2.Request, request: Request
+    ) -> httpx2.Response:
         for _ in range(http.MAX_REDIRECTS + 1):
-            response = await self._http.send(request)
-            redirect = http.redirect_for(response)
+            response = await self._http.send(outgoing)
+            redirect = http.redirect_for(response, request)
             if redirect is None:
                 return response
             await response.aclose()
-            request = http.follow_redirect(request, redirect)
+            outgoing = http.follow_redirect(outgoing, redirect)
         raise e.UnexpectedResponseError(
             f"more than {http.MAX_REDIRECTS} redirects", code=response.status_code
         )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -38,6 +39,7 @@ from .._core.events import (
     parse_changed,
 )
 from .._core.redact import WEBSOCKET_LOGGER
+from .._core.request import Call, Request
 from .._version import USER_AGENT
 from ..models import Message
 
@@ -113,7 +115,8 @@ class AsyncRealtime:
         and ``departments``: :class:`InquiryEvent`) and, with ``served_rooms``, every open room
         the agent serves: rooms assigned later are joined (:class:`RoomAssignmentEvent`) with
         their messages so far replayed, and left when closed or unassigned. ``username`` is
-        what the agent's typing notifications carry.
+        what the agent's typing notifications carry (the logged-in user's, looked up once when
+        needed, if not given).
         """
         token = self._client.auth_token
         if token is None:
@@ -168,8 +171,9 @@ class AsyncRealtimeStream:
     :meth:`run` it. After a drop it reconnects with capped exponential backoff, resubscribes,
     then replays the messages missed meanwhile (``MessageEvent.replayed``) before going live;
     every message is delivered once, in order (an edit comes again with ``edited=True``).
-    A refused subscription, a failed DDP login or too many reconnect attempts end the stream:
-    a final ``ConnectionEvent("closed", error=...)`` is yielded, then the error is raised.
+    A refusal (a refused subscription or history, a failed DDP login: a :class:`RealtimeError`)
+    or too many reconnect attempts end the stream: a final ``ConnectionEvent("closed",
+    error=...)`` is yielded, then the error is raised.
 
     :meth:`send_typing` and :meth:`close` may be called from another task or thread while the
     stream is iterated; call the other methods from the iterating task or before iterating.
@@ -284,19 +288,29 @@ class AsyncRealtimeStream:
 
         ``replay`` newest messages are delivered first (``replayed=True``). ``visitor_token``
         (agent streams) lets the stream recover missed messages from the room's history.
+        A refusal (a room that is not the visitor's, a bad token) ends the stream and raises a
+        :class:`RealtimeError` (that is also the REST error, e.g. ``InvalidRoomError``).
         """
         if rid in self._rooms:
             return
         token = visitor_token or self._identity.visitor_token
         if not self._ledger.is_started(rid):
-            recent = await self._history(rid, token, limit=max(replay, 1)) if token else []
-            self._events.extend(self._ledger.start(rid, recent, replay=replay > 0))
+            await self._start_room(rid, token, replay)
         room = _Room(token)
         self._rooms[rid] = room
-        self._ledger.begin_fill(rid)
+        self._ledger.begin_fill(rid, gap=False)  # a first subscription: nothing was missed
         for name, event_name, args, messages in self._room_streams(rid, token):
             sub = _Sub(name, ddp.stream_params(event_name, args), rid=rid, messages=messages)
             room.sub_ids.append(await self._add_sub(sub))
+
+    async def _start_room(self, rid: str, token: str | None, replay: int) -> None:
+        """Seed the room's baseline (its newest message) from history; a refusal ends the stream."""
+        try:
+            recent = await self._history(rid, token, limit=max(replay, 1)) if token else []
+        except e.RealtimeError as exc:
+            await self._finish(exc)
+            raise
+        self._events.extend(self._ledger.start(rid, recent, replay=replay > 0))
 
     async def unsubscribe_room(self, rid: str) -> None:
         """Stop following a room."""
@@ -517,9 +531,10 @@ class AsyncRealtimeStream:
     async def _history(
         self, rid: str, token: str, limit: int, end: datetime | None = None, offset: int = 0
     ) -> list[Message]:
-        return await self._client.messages.get_message_history(
-            rid, token, end=end, limit=limit, offset=offset or None
-        )
+        with _refusals():
+            return await self._client.messages.get_message_history(
+                rid, token, end=end, limit=limit, offset=offset or None
+            )
 
     # --- connection ---------------------------------------------------------------------------
 
@@ -614,7 +629,10 @@ class AsyncRealtimeStream:
         user_id = self._identity.user_id
         if user_id is None:
             return
-        async for room in self._client.room.iter_rooms(agents=[user_id], open=True):
+        served = self._client.room.iter_rooms(agents=[user_id], open=True)
+        with _refusals():
+            rooms = [room async for room in served]
+        for room in rooms:
             token = room.v.token if room.v is not None else None
             await self.subscribe_room(room.id, visitor_token=token)
 
@@ -713,12 +731,40 @@ class AsyncRealtimeStream:
         return room.visitor_token if room is not None else self._identity.visitor_token
 
     async def _own_username(self) -> str:
+        """The visitor's or the logged-in user's username (looked up once)."""
         token = self._identity.visitor_token
         if token is None:
-            raise e.InvalidArgumentError("username", "required for agent typing notifications")
-        visitor = await self._client.visitor.get_visitor(token)
-        self._identity.username = visitor.username or visitor.name or ""
-        return self._identity.username
+            username = await self._client._request(_ME)
+        else:
+            visitor = await self._client.visitor.get_visitor(token)
+            username = visitor.username or visitor.name or ""
+        self._identity.username = username
+        return username
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Raise the server's refusals of the stream's REST calls as :class:`RealtimeError`.
+
+    Transient failures (rate limit, 5xx) pass unchanged: the stream retries those.
+    """
+    try:
+        yield
+    except e.APIStatusError as exc:
+        if isinstance(exc, _TRANSIENT):
+            raise
+        raise e.RealtimeError.refusal(exc) from exc
+
+
+def _username_of(body: Any) -> str:
+    username = body.get("username") if isinstance(body, dict) else None
+    if not isinstance(username, str) or not username:
+        raise e.UnexpectedResponseError("unexpected response: GET me has no username", code=200)
+    return username
+
+
+#: the logged-in user (``GET /api/v1/me``), for the username of an agent's typing notifications
+_ME = Call(Request("GET", "me", "me", auth="user", idempotent=True), _username_of)
 
 
 def _websocket_url(base_url: str) -> str:

@@ -57,7 +57,8 @@ class MessageEvent:
     """A message of a room (agent, visitor or system).
 
     ``edited`` is True when this message was already delivered and changed since; ``replayed``
-    is True when it was recovered from history after a reconnect rather than received live.
+    is True when it was recovered from history after a gap (a reconnect), or asked for with
+    ``replay=``, rather than received as new.
     """
 
     message: Message
@@ -350,6 +351,7 @@ class _Room:
     started: bool = False
     closed: bool = False
     filling: bool = False
+    fills_gap: bool = False
     fill_from: Anchor | None = None
     held: list[Message] = field(default_factory=list)
 
@@ -362,8 +364,8 @@ class MessageLedger:
       ``edited`` event when a known message changed (newer ``editedAt``), plus a
       :class:`RoomClosedEvent` for a new ``livechat-close`` message;
     * :meth:`begin_fill` (at disconnect or subscribe) freezes the room's anchor and holds live
-      messages back; :meth:`gap` pages from that anchor; :meth:`end_fill` emits the recovered
-      history (``replayed=True``) and then the held live messages, in order.
+      messages back; :meth:`gap` pages from that anchor; :meth:`end_fill` emits the history
+      found (``replayed=True`` when it fills a gap) and then the held live messages, in order.
 
     The set of seen ids is bounded (``max_seen``, oldest forgotten first).
     """
@@ -410,11 +412,15 @@ class MessageLedger:
             return []
         return self._admit(message, replayed=replayed)
 
-    def begin_fill(self, rid: str) -> None:
-        """Freeze the room's anchor for a gap fill and hold live messages (idempotent)."""
+    def begin_fill(self, rid: str, *, gap: bool = True) -> None:
+        """Freeze the room's anchor for a fill and hold live messages (idempotent).
+
+        ``gap=False`` at a room's first subscription: nothing was delivered before, so what the
+        fill finds is new (``replayed=False``) rather than recovered.
+        """
         room = self._room(rid)
         if not room.filling:
-            room.filling = True
+            room.filling, room.fills_gap = True, gap
             room.fill_from = room.anchor
 
     def gap(self, rid: str, page_size: int = 100) -> GapFill:
@@ -422,11 +428,11 @@ class MessageLedger:
         return GapFill(self._room(rid).fill_from, page_size)
 
     def end_fill(self, rid: str, recovered: Sequence[Message]) -> list[RealtimeEvent]:
-        """Events for the recovered messages (oldest first), then for the held live ones."""
+        """Events for the messages found (oldest first), then for the held live ones."""
         room = self._room(rid)
         events: list[RealtimeEvent] = []
         for message in recovered:
-            events.extend(self._admit(message, replayed=True))
+            events.extend(self._admit(message, replayed=room.fills_gap))
         held, room.held = room.held, []
         room.filling, room.fill_from = False, None
         for message in held:

@@ -19,7 +19,7 @@ from .._core import http
 from .._core.endpoint import CallOptions, Endpoint
 from .._core.endpoints import auth
 from .._core.redact import REDACT_URLS
-from .._core.request import Call
+from .._core.request import Call, Request
 from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
 from .._version import USER_AGENT
 from ..models import LoginResult
@@ -249,7 +249,8 @@ class LivechatClient:
                 kwargs = http.request_kwargs(
                     request, credentials=self._credentials, timeout=timeout, reader=reader
                 )
-                response = self._send_following_redirects(self._http.build_request(**kwargs))
+                outgoing = self._http.build_request(**kwargs)
+                response = self._send_following_redirects(outgoing, request)
             except httpx2.TransportError as exc:
                 decision = decide_after_transport_error(
                     self._policy,
@@ -295,7 +296,7 @@ class LivechatClient:
                     rate_limit_waited += decision.delay
                 sleep(decision.delay)
                 continue
-            error = http.error_for(response, body, request)
+            error = http.error_for(response, body, request, call.empty_failure)
             if call.recover is not None and attempt > 1 and response.status_code == 400:
                 try:
                     return self._request(call.recover(), timeout=timeout)
@@ -303,14 +304,16 @@ class LivechatClient:
                     raise error from None
             raise error
 
-    def _send_following_redirects(self, request: httpx2.Request) -> httpx2.Response:
+    def _send_following_redirects(
+        self, outgoing: httpx2.Request, request: Request
+    ) -> httpx2.Response:
         for _ in range(http.MAX_REDIRECTS + 1):
-            response = self._http.send(request)
-            redirect = http.redirect_for(response)
+            response = self._http.send(outgoing)
+            redirect = http.redirect_for(response, request)
             if redirect is None:
                 return response
             response.close()
-            request = http.follow_redirect(request, redirect)
+            outgoing = http.follow_redirect(outgoing, redirect)
         raise e.UnexpectedResponseError(
             f"more than {http.MAX_REDIRECTS} redirects", code=response.status_code
         )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -33,6 +34,7 @@ from .._core.events import (
     parse_changed,
 )
 from .._core.redact import WEBSOCKET_LOGGER
+from .._core.request import Call, Request
 from .._version import USER_AGENT
 from ..models import Message
 
@@ -108,7 +110,8 @@ class Realtime:
         and ``departments``: :class:`InquiryEvent`) and, with ``served_rooms``, every open room
         the agent serves: rooms assigned later are joined (:class:`RoomAssignmentEvent`) with
         their messages so far replayed, and left when closed or unassigned. ``username`` is
-        what the agent's typing notifications carry.
+        what the agent's typing notifications carry (the logged-in user's, looked up once when
+        needed, if not given).
         """
         token = self._client.auth_token
         if token is None:
@@ -163,8 +166,9 @@ class RealtimeStream:
     :meth:`run` it. After a drop it reconnects with capped exponential backoff, resubscribes,
     then replays the messages missed meanwhile (``MessageEvent.replayed``) before going live;
     every message is delivered once, in order (an edit comes again with ``edited=True``).
-    A refused subscription, a failed DDP login or too many reconnect attempts end the stream:
-    a final ``ConnectionEvent("closed", error=...)`` is yielded, then the error is raised.
+    A refusal (a refused subscription or history, a failed DDP login: a :class:`RealtimeError`)
+    or too many reconnect attempts end the stream: a final ``ConnectionEvent("closed",
+    error=...)`` is yielded, then the error is raised.
 
     :meth:`send_typing` and :meth:`close` may be called from another task or thread while the
     stream is iterated; call the other methods from the iterating task or before iterating.
@@ -279,19 +283,29 @@ class RealtimeStream:
 
         ``replay`` newest messages are delivered first (``replayed=True``). ``visitor_token``
         (agent streams) lets the stream recover missed messages from the room's history.
+        A refusal (a room that is not the visitor's, a bad token) ends the stream and raises a
+        :class:`RealtimeError` (that is also the REST error, e.g. ``InvalidRoomError``).
         """
         if rid in self._rooms:
             return
         token = visitor_token or self._identity.visitor_token
         if not self._ledger.is_started(rid):
-            recent = self._history(rid, token, limit=max(replay, 1)) if token else []
-            self._events.extend(self._ledger.start(rid, recent, replay=replay > 0))
+            self._start_room(rid, token, replay)
         room = _Room(token)
         self._rooms[rid] = room
-        self._ledger.begin_fill(rid)
+        self._ledger.begin_fill(rid, gap=False)  # a first subscription: nothing was missed
         for name, event_name, args, messages in self._room_streams(rid, token):
             sub = _Sub(name, ddp.stream_params(event_name, args), rid=rid, messages=messages)
             room.sub_ids.append(self._add_sub(sub))
+
+    def _start_room(self, rid: str, token: str | None, replay: int) -> None:
+        """Seed the room's baseline (its newest message) from history; a refusal ends the stream."""
+        try:
+            recent = self._history(rid, token, limit=max(replay, 1)) if token else []
+        except e.RealtimeError as exc:
+            self._finish(exc)
+            raise
+        self._events.extend(self._ledger.start(rid, recent, replay=replay > 0))
 
     def unsubscribe_room(self, rid: str) -> None:
         """Stop following a room."""
@@ -512,9 +526,10 @@ class RealtimeStream:
     def _history(
         self, rid: str, token: str, limit: int, end: datetime | None = None, offset: int = 0
     ) -> list[Message]:
-        return self._client.messages.get_message_history(
-            rid, token, end=end, limit=limit, offset=offset or None
-        )
+        with _refusals():
+            return self._client.messages.get_message_history(
+                rid, token, end=end, limit=limit, offset=offset or None
+            )
 
     # --- connection ---------------------------------------------------------------------------
 
@@ -609,7 +624,10 @@ class RealtimeStream:
         user_id = self._identity.user_id
         if user_id is None:
             return
-        for room in self._client.room.iter_rooms(agents=[user_id], open=True):
+        served = self._client.room.iter_rooms(agents=[user_id], open=True)
+        with _refusals():
+            rooms = [room for room in served]
+        for room in rooms:
             token = room.v.token if room.v is not None else None
             self.subscribe_room(room.id, visitor_token=token)
 
@@ -708,12 +726,40 @@ class RealtimeStream:
         return room.visitor_token if room is not None else self._identity.visitor_token
 
     def _own_username(self) -> str:
+        """The visitor's or the logged-in user's username (looked up once)."""
         token = self._identity.visitor_token
         if token is None:
-            raise e.InvalidArgumentError("username", "required for agent typing notifications")
-        visitor = self._client.visitor.get_visitor(token)
-        self._identity.username = visitor.username or visitor.name or ""
-        return self._identity.username
+            username = self._client._request(_ME)
+        else:
+            visitor = self._client.visitor.get_visitor(token)
+            username = visitor.username or visitor.name or ""
+        self._identity.username = username
+        return username
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Raise the server's refusals of the stream's REST calls as :class:`RealtimeError`.
+
+    Transient failures (rate limit, 5xx) pass unchanged: the stream retries those.
+    """
+    try:
+        yield
+    except e.APIStatusError as exc:
+        if isinstance(exc, _TRANSIENT):
+            raise
+        raise e.RealtimeError.refusal(exc) from exc
+
+
+def _username_of(body: Any) -> str:
+    username = body.get("username") if isinstance(body, dict) else None
+    if not isinstance(username, str) or not username:
+        raise e.UnexpectedResponseError("unexpected response: GET me has no username", code=200)
+    return username
+
+
+#: the logged-in user (``GET /api/v1/me``), for the username of an agent's typing notifications
+_ME = Call(Request("GET", "me", "me", auth="user", idempotent=True), _username_of)
 
 
 def _websocket_url(base_url: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._base import RocketChatModel, Timestamp
 from .agent import AgentEmail, AgentInfo
 from .config import (
+    AppearanceSetting,
     ConfigCustomField,
     ConfigDepartment,
     ConfigMessages,
@@ -42,6 +43,7 @@ __all__ = [
     "AgentEmail",
     "AgentInfo",
     "AgentStatus",
+    "AppearanceSetting",
     "Attachment",
     "ClosedRoom",
     "ConfigCustomField",

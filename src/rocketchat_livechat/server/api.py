@@ -51,6 +51,10 @@ _CORS_HEADERS = (
     "Origin, X-Requested-With, Content-Type, Accept, X-User-Id, X-Auth-Token, "
     "x-visitor-token, Authorization"
 )
+_CORS_ALLOW = {
+    "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, HEAD, PATCH",
+    "Access-Control-Allow-Headers": _CORS_HEADERS,
+}
 
 
 @dataclass(frozen=True)
@@ -342,29 +346,57 @@ def _not_found() -> Response:
     return json_response({"status": "error", "message": "API endpoint does not exist"}, status=404)
 
 
-def _preflight(state: ServerState) -> Response:
-    if not state.settings["API_Enable_CORS"]:
+def _preflight(request: Request, state: ServerState) -> Response:
+    """``OPTIONS`` as Rocket.Chat's ``app/api/server/middlewares/cors.ts`` answers it.
+
+    ``API_CORS_Origin`` is ``*`` or a comma-separated list, lower-cased and compared with the
+    ``Origin`` as sent: a listed origin is echoed (with ``Vary: Origin``), others get a bare 403.
+    Unlike Rocket.Chat, which hands an ``OPTIONS`` without ``Origin`` and
+    ``Access-Control-Request-Method`` on to its router, this server treats it the same way.
+    """
+    settings = state.settings
+    if not settings["API_Enable_CORS"]:
         return PlainTextResponse(
             'CORS not enabled. Go to "Admin > General > REST Api" to enable it.',
             status_code=405,
             headers=NO_CACHE_HEADERS,
         )
-    return Response(
-        status_code=200,
-        headers={
-            **NO_CACHE_HEADERS,
-            "Access-Control-Allow-Origin": "*",
-            "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, HEAD, PATCH",
-            "Access-Control-Allow-Headers": _CORS_HEADERS,
-        },
-    )
+    allowed = str(settings["API_CORS_Origin"])
+    if allowed == "*":
+        return _allow_origin("*")
+    origin = request.headers.get("origin")
+    if origin is None or origin not in [o.strip().lower() for o in allowed.strip().split(",")]:
+        return Response(status_code=403, headers=NO_CACHE_HEADERS)
+    return _allow_origin(origin, Vary="Origin")
+
+
+def _allow_origin(origin: str, **extra: str) -> Response:
+    headers = {**NO_CACHE_HEADERS, **extra, "Access-Control-Allow-Origin": origin, **_CORS_ALLOW}
+    return Response(headers=headers)
+
+
+def _cors_headers(state: ServerState) -> dict[str, str]:
+    """What Rocket.Chat's CORS middleware adds to every other API response.
+
+    ``Access-Control-Allow-Origin: *`` whatever the settings (RocketChat/Rocket.Chat#36085,
+    7.7.0), plus ``Vary`` and the allowed methods and headers while ``API_Enable_CORS`` is on.
+    """
+    if not state.settings["API_Enable_CORS"]:
+        return {"Access-Control-Allow-Origin": "*"}
+    return {"Access-Control-Allow-Origin": "*", "Vary": "Origin", **_CORS_ALLOW}
 
 
 async def dispatch(request: Request, router: ApiRouter) -> Response:
     """Serve one ``/api/v1/...`` request."""
     state: ServerState = request.app.state.livechat
     if request.method == "OPTIONS":
-        return _preflight(state)
+        return _preflight(request, state)
+    response = await _serve(request, router, state)
+    response.headers.update(_cors_headers(state))
+    return response
+
+
+async def _serve(request: Request, router: ApiRouter, state: ServerState) -> Response:
     raw_path = request.scope.get("raw_path") or request.url.path.encode()
     path = raw_path.decode("latin-1").split("?", 1)[0][len(API_PREFIX) :]
     method = "GET" if request.method == "HEAD" else request.method

@@ -18,6 +18,7 @@ from . import ddp, files
 from .api import API_PREFIX, ApiRouter, dispatch
 from .responses import json_response
 from .routes import ROUTE_GROUPS
+from .routes.avatar import ROUTES as AVATAR_ROUTES
 from .routes.info import info
 from .state import ServerState
 
@@ -80,6 +81,7 @@ def create_app(state: ServerState) -> Starlette:
             Route("/api/info", info, methods=["GET"]),
             Route("/api/info/", info, methods=["GET"]),
             Route("/file-upload/{file_id}/{name:path}", files.download, methods=["GET", "HEAD"]),
+            *AVATAR_ROUTES,
             WebSocketRoute("/websocket", ddp.websocket_endpoint),
         ],
     )

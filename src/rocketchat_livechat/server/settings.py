@@ -27,7 +27,12 @@ DEFAULTS: dict[str, Any] = {
     "API_Enable_Rate_Limiter_Limit_Calls_Default": 10,
     "API_Enable_Rate_Limiter_Limit_Time_Default": 60000,
     "API_Enable_CORS": False,
+    "API_CORS_Origin": "*",
     "Accounts_TwoFactorAuthentication_Enforce_Password_Fallback": True,
+    # avatars (unauthenticated access blocked by default since 7.0, RocketChat/Rocket.Chat#33035)
+    "Accounts_AvatarBlockUnauthenticatedAccess": True,
+    "Accounts_AvatarCacheTime": 3600,
+    "UI_Use_Name_Avatar": False,
     "Hide_System_Messages": [],
     # messages
     "Message_AllowEditing": True,
@@ -88,6 +93,7 @@ DEFAULTS: dict[str, Any] = {
     "Livechat_hide_system_messages": ["uj", "ul", "livechat-close"],
     "Livechat_widget_logo": "",
     "Livechat_hide_watermark": False,
+    "Livechat_hide_expand_chat": False,
     "Livechat_waiting_queue": False,
     "Livechat_waiting_queue_message": "",
     "Livechat_maximum_chats_per_agent": 0,

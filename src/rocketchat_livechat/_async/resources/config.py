@@ -8,3 +8,5 @@ from ._base import AsyncEndpointMethod, AsyncResource
 
 class AsyncConfigResource(AsyncResource):
     get_config = AsyncEndpointMethod(config.get_config)
+    get_appearance = AsyncEndpointMethod(config.get_appearance)
+    set_appearance = AsyncEndpointMethod(config.set_appearance)

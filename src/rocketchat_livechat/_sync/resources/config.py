@@ -9,3 +9,5 @@ from ._base import EndpointMethod, Resource
 
 class ConfigResource(Resource):
     get_config = EndpointMethod(config.get_config)
+    get_appearance = EndpointMethod(config.get_appearance)
+    set_appearance = EndpointMethod(config.set_appearance)

@@ -27,8 +27,6 @@ class UsersResource(Resource):
         """Every agent or manager, page by page."""
         pager: OffsetPager[LivechatUser] = OffsetPager(page_size)
         while not pager.done:
-            page = self.list_users(
-                user_type, offset=pager.offset, count=page_size, **options
-            )
+            page = self.list_users(user_type, offset=pager.offset, count=page_size, **options)
             for user in pager.advance(page):
                 yield user
