@@ -50,7 +50,7 @@ def test_upload_from_a_path_with_progress(driver: Driver, sample: Path) -> None:
         RID,
         sample,
         TOKEN,
-        "my notes",
+        description="my notes",
         progress=lambda sent, total: progress.append((sent, total)),
     )
     assert isinstance(result, UploadedMessage)

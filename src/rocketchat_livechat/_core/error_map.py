@@ -1,4 +1,5 @@
-"""Turning Rocket.Chat error responses into exceptions (``rocketchat-api.md`` §1.3, §8).
+"""Turning Rocket.Chat error responses into exceptions (``apps/meteor/app/api/server/api.ts``
+and the livechat routes in ``apps/meteor/app/livechat/server/api/v1/``).
 
 Rocket.Chat spells the same logical error several ways depending on the endpoint and version
 (``"invalid-token"``, ``"[invalid-token]"`` + ``errorType``, ``"Token cannot be empty

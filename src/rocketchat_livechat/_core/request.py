@@ -114,12 +114,9 @@ class Call(Generic[T]):
     ``recover`` is set for calls made idempotent by a client-chosen id (``send_message``): when a
     *retried* attempt fails with HTTP 400 the first attempt may have succeeded, so the driver runs
     ``recover`` (a lookup by that id) and returns its result instead of failing.
-
-    ``empty_failure`` is the error text for an HTTP 400 without any (Rocket.Chat's bare
-    ``API.v1.failure()``), for endpoints where that answer has one known meaning.
     """
 
     request: Request
     parse: Callable[[Any], T]
     recover: Callable[[], Call[T]] | None = None  # built only when needed (hot path)
-    empty_failure: str | None = None
+    empty_failure: str | None = None  # what a refusal without any error text means

@@ -35,7 +35,6 @@ from .room import (
     RoomVisitor,
     ServedBy,
     SurveyResult,
-    TransferredRoom,
 )
 from .user import AgentStatus, LivechatUser, LoginResult, UserRef
 from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
@@ -78,7 +77,6 @@ __all__ = [
     "SurveyOptions",
     "SurveyResult",
     "Timestamp",
-    "TransferredRoom",
     "UploadedMessage",
     "UserRef",
     "Visitor",

@@ -36,7 +36,7 @@ async def test_config_with_a_token_knows_the_visitor_room_and_agent(
     async_livechat_client: AsyncLivechatClient, livechat_server: LivechatTestServer
 ) -> None:
     chat = await open_chat(async_livechat_client, livechat_server)
-    config = await async_livechat_client.config.get_config(chat.token)
+    config = await async_livechat_client.config.get_config(token=chat.token)
     assert config.guest is not None and config.guest.token == chat.token
     assert config.room is not None and config.room.id == chat.rid
     assert config.agent is not None and config.agent.username == chat.agent.username
@@ -73,7 +73,7 @@ async def test_tokens_with_reserved_characters_round_trip(
     token = "tok:+@=,;~ é-" + new_visitor_token()
     visitor = await async_livechat_client.visitor.register_visitor(token)
     assert (await async_livechat_client.visitor.get_visitor(token)).id == visitor.id
-    config = await async_livechat_client.config.get_config(token)
+    config = await async_livechat_client.config.get_config(token=token)
     assert config.guest is not None and config.guest.token == token
 
 

@@ -1,26 +1,12 @@
+"""``client.config``: the widget configuration."""
+
 from __future__ import annotations
 
-from ..._core.endpoints import config as endpoint
-from ..._core.endpoints.config import AppearanceSettings
-from ...models import AppearanceSetting, LivechatConfig
-from ._base import AsyncResource
+from ..._core.endpoints import config
+from ._base import AsyncEndpointMethod, AsyncResource
 
 
 class AsyncConfigResource(AsyncResource):
-    async def get_config(
-        self, token: str | None = None, department: str | None = None
-    ) -> LivechatConfig:
-        """The widget configuration; with ``token``, also the visitor, its open room and agent."""
-        return await self._client._request(endpoint.get_config(token, department))
-
-    async def get_appearance(self) -> list[AppearanceSetting]:
-        """The widget appearance settings (needs ``view-livechat-manager``)."""
-        return await self._client._request(endpoint.get_appearance())
-
-    async def set_appearance(self, settings: AppearanceSettings) -> None:
-        """Save appearance settings: ``{setting_id: value}`` or ``[{"_id": ..., "value": ...}]``.
-
-        The server converts each value to its setting's type. It rejects the whole call when
-        an id is not an appearance setting.
-        """
-        await self._client._request(endpoint.set_appearance(settings))
+    get_config = AsyncEndpointMethod(config.get_config)
+    get_appearance = AsyncEndpointMethod(config.get_appearance)
+    set_appearance = AsyncEndpointMethod(config.set_appearance)

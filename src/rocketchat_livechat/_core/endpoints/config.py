@@ -4,46 +4,73 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from ...errors import InvalidArgumentError
 from ...models import AppearanceSetting, LivechatConfig
 from .. import parsing
 from .. import validation as v
-from ..request import Call, Request, query_params
+from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ._samples import TOKEN
 
 AppearanceValue = str | bool | int | float | Sequence[str]
 AppearanceSettings = Mapping[str, AppearanceValue] | Sequence[Mapping[str, Any]]
 
 
-def get_config(token: str | None = None, department: str | None = None) -> Call[LivechatConfig]:
-    params = query_params(
-        {
+@endpoint(
+    "GET",
+    "livechat/config",
+    parse=parsing.under(LivechatConfig, "config"),
+    idempotent=True,
+    schema="isGETLivechatConfigParams",
+    samples=[
+        Sample(response={"config": {"enabled": True, "online": False}}),
+        Sample(kwargs={"token": TOKEN, "department": "dep-1"}, response={"config": {}}),
+    ],
+)
+def get_config(
+    *,
+    token: str | None = None,
+    department: str | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """The widget configuration; with ``token``, also the visitor, its open room and agent."""
+    return Parts(
+        params={
             "token": v.optional_str("token", token),
             "department": v.optional_str("department", department),
         }
     )
-    request = Request("GET", "livechat/config", "livechat/config", params=params, idempotent=True)
-    return Call(request, parsing.under(LivechatConfig, "config"))
 
 
-def get_appearance() -> Call[list[AppearanceSetting]]:
-    request = Request(
-        "GET", "livechat/appearance", "livechat/appearance", auth="user", idempotent=True
-    )
-    return Call(request, parsing.list_under(AppearanceSetting, "appearance"))
+@endpoint(
+    "GET",
+    "livechat/appearance",
+    parse=parsing.list_under(AppearanceSetting, "appearance"),
+    auth="user",
+    idempotent=True,
+    samples=[Sample(response={"appearance": [{"_id": "Livechat_title", "value": "Support"}]})],
+)
+def get_appearance(**options: Unpack[CallOptions]) -> Parts:
+    """The widget's appearance settings (manager: ``view-livechat-manager``)."""
+    return Parts()
 
 
-def set_appearance(settings: AppearanceSettings) -> Call[None]:
-    request = Request(
-        "POST",
-        "livechat/appearance",
-        "livechat/appearance",
-        json=_appearance_list(settings),
-        auth="user",
-        idempotent=True,
-    )
-    return Call(request, parsing.nothing)
+@endpoint(
+    "POST",
+    "livechat/appearance",
+    parse=parsing.nothing,
+    auth="user",
+    idempotent=True,
+    schema="isPOSTLivechatAppearanceParams",
+    samples=[
+        Sample(({"Livechat_title": "Support", "Livechat_enable_message_character_limit": True},)),
+        Sample(([{"_id": "Livechat_message_character_limit", "value": 500}],)),
+    ],
+)
+def set_appearance(settings: AppearanceSettings, **options: Unpack[CallOptions]) -> Parts:
+    """Change appearance settings: ``{setting_id: value}`` or ``[{"_id", "value"}]``."""
+    return Parts(json=_appearance_list(settings))
 
 
 def _appearance_list(settings: object) -> list[dict[str, Any]]:
