@@ -30,6 +30,7 @@ for dir in tests/interop/node tests/contract/node; do
 done
 
 python scripts/unasync.py --check
+python scripts/method_table.py --check
 ruff check .
 ruff format --check .
 mypy

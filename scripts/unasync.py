@@ -8,8 +8,9 @@
 
 Rules, applied per line to code (a name ``AsyncX`` becomes ``X``, ``async_x`` becomes ``x``):
 ``async def``/``async with``/``async for``/``await`` lose their async keyword, async dunders and
-``StopAsyncIteration`` become their sync twins, ``aclose`` becomes ``close``, imports of
-``._async`` become ``._sync`` and ``websockets.asyncio`` becomes ``websockets.sync``.
+``StopAsyncIteration`` become their sync twins, ``Awaitable[T]`` becomes ``T``, ``aclose``
+becomes ``close``, imports of ``._async`` become ``._sync`` and ``websockets.asyncio`` becomes
+``websockets.sync``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ SUBSTITUTIONS: list[tuple[re.Pattern[str], str]] = [
         (r"\b__aiter__\b", "__iter__"),
         (r"\b__anext__\b", "__next__"),
         (r"\bStopAsyncIteration\b", "StopIteration"),
+        (r"\bAwaitable\[(\w+)\]", r"\1"),
+        (r"\bimport Awaitable, ", "import "),
         (r"\baclose\b", "close"),
         (r"\basynccontextmanager\b", "contextmanager"),
         (r"\bAsync([A-Z]\w*)", r"\1"),
@@ -66,8 +69,16 @@ def generated_files() -> dict[Path, str]:
         for source in sorted(source_dir.rglob("*.py")):
             relative = source.relative_to(source_dir)
             header = HEADER.format(name=relative.as_posix())
-            files[target_dir / relative] = header + unasync_text(source.read_text())
+            text = _replace_docstring(source.read_text(), source_dir.name, relative)
+            files[target_dir / relative] = header + unasync_text(text)
     return files
+
+
+def _replace_docstring(text: str, source_dir: str, relative: Path) -> str:
+    """The source with its module docstring replaced by one that is true of the generated file."""
+    docstring = f'"""The sync twin of ``{source_dir}/{relative.as_posix()}`` (generated)."""\n'
+    match = re.match(r'"""(?:[^"\\]|\\.|"(?!""))*"""\n', text)
+    return docstring + text[match.end() :] if match else text
 
 
 def existing_files() -> set[Path]:

@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ._core.endpoints import inquiries, messages, room, users, visitor
+from ._core.endpoints import config, inquiries, messages, room, users, visitor
 from ._core.pagination import HistoryPager
 from ._core.request import Call, Request, query_params
 from ._sync.client import LivechatClient
@@ -100,11 +100,15 @@ class RocketChatLivechat:
         return self._call(visitor.get_visitor(token))
 
     def livechat_room(self, token: str, **kwargs: Any) -> Json:
-        return self._call(room.get_room(token, kwargs.get("rid"), kwargs.get("agentId")))
+        return self._call(
+            room.get_room(token, rid=kwargs.get("rid"), agent_id=kwargs.get("agentId"))
+        )
 
     def livechat_message(self, token: str, rid: str, msg: str, **kwargs: Any) -> Json:
         return self._call(
-            messages.send_message(token, rid, msg, kwargs.get("_id"), kwargs.get("agent"))
+            messages.send_message(
+                token, rid, msg, message_id=kwargs.get("_id"), agent=kwargs.get("agent")
+            )
         )
 
     def livechat_messages_history(
@@ -140,7 +144,9 @@ class RocketChatLivechat:
         self, *, offset: int = 0, count: int = 50, max_count: int | None = None, **kwargs: Any
     ) -> Iterator[Json]:
         return self._paginate(
-            lambda o, c: self._call(inquiries.list_inquiries(kwargs.get("department"), o, c)),
+            lambda o, c: self._call(
+                inquiries.list_inquiries(department=kwargs.get("department"), offset=o, count=c)
+            ),
             "inquiries",
             offset,
             count,
@@ -148,7 +154,7 @@ class RocketChatLivechat:
         )
 
     def livechat_inquiries_take(self, inquiry_id: str, **kwargs: Any) -> Json:
-        return self._call(inquiries.take_inquiry(inquiry_id, kwargs.get("userId")))
+        return self._call(inquiries.take_inquiry(inquiry_id, user_id=kwargs.get("userId")))
 
     def livechat_inquiries_get_one(self, room_id: str, **kwargs: Any) -> Json:
         return self._call(inquiries.get_inquiry(room_id))
@@ -163,7 +169,7 @@ class RocketChatLivechat:
         **kwargs: Any,
     ) -> Iterator[Json]:
         return self._paginate(
-            lambda o, c: self._call(users.list_users(user_type, o, c)),  # type: ignore[arg-type]
+            lambda o, c: self._call(users.list_users(user_type, offset=o, count=c)),  # type: ignore[arg-type]
             "users",
             offset,
             count,
@@ -180,13 +186,10 @@ class RocketChatLivechat:
         return self._call(users.delete_user(user_type, user_id))  # type: ignore[arg-type]
 
     def livechat_get_appearance(self, **kwargs: Any) -> Json:
-        return self._get("livechat/appearance")
+        return self._call(config.get_appearance())
 
     def livechat_set_appearance(self, settings: list[Json]) -> Json:
-        request = Request(
-            "POST", "livechat/appearance", "livechat/appearance", json=settings, auth="user"
-        )
-        return self._call(Call(request, lambda body: body))
+        return self._call(config.set_appearance(settings))
 
     def close(self) -> None:
         self.client.close()

@@ -70,3 +70,39 @@ def test_serve_keeps_data_in_the_data_dir(tmp_path: Path) -> None:
 def test_serve_rejects_a_bad_port() -> None:
     result = invoke("serve", "--port", "70000")
     assert result.exit_code == 2
+
+
+def test_serve_defines_custom_fields_and_takes_offline_messages() -> None:
+    with serving("--custom-field", "plan", "--custom-field", "tier") as url:
+        token = output(invoke("--server", url, "visitor", "register", "--name", "Bob"))["token"]
+        for key in ("plan", "tier"):
+            body = {"token": token, "key": key, "value": "pro", "overwrite": True}
+            assert httpx2.post(f"{url}/api/v1/livechat/custom.field", json=body).json()["success"]
+        offline = {"name": "Bob", "email": "bob@example.com", "message": "Call me"}
+        sent = httpx2.post(f"{url}/api/v1/livechat/offline.message", json=offline).json()
+    assert sent == {"message": "Livechat offline message sent", "success": True}
+
+
+def test_serve_keeps_an_offline_email_set_to_empty(tmp_path: Path) -> None:
+    data = ["--data-dir", str(tmp_path / "data"), "--admin-password", "pw"]
+    with serving(*data) as url:
+        login = httpx2.post(f"{url}/api/v1/login", json={"user": "admin", "password": "pw"})
+        auth = login.json()["data"]
+        headers = {
+            "X-User-Id": auth["userId"],
+            "X-Auth-Token": auth["authToken"],
+            "X-2fa-Code": "pw",
+            "X-2fa-Method": "password",
+        }
+        setting = f"{url}/api/v1/settings/Livechat_offline_email"
+        assert httpx2.post(setting, json={"value": ""}, headers=headers).status_code == 200
+    with serving(*data) as url:
+        offline = {"name": "Bob", "email": "bob@example.com", "message": "Call me"}
+        refused = httpx2.post(f"{url}/api/v1/livechat/offline.message", json=offline).json()
+    assert refused == {"success": False, "error": "Error sending Omnichannel offline message"}
+
+
+def test_serve_rejects_a_bad_custom_field_name() -> None:
+    result = invoke("serve", "--port", "0", "--custom-field", "not valid")
+    assert result.exit_code == 2
+    assert "Invalid value for '--custom-field': invalid custom field name" in result.output

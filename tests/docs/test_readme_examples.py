@@ -1,17 +1,29 @@
-"""The README's examples, run as written against the embedded server."""
+"""The README's examples, run as written against the embedded server.
+
+The error-handling and visitor-side examples run twice: on ``rocketchat-livechat serve`` (a
+subprocess, started as the README says) and on the pytest plugin's server.
+"""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import httpx2
 import pytest
 
 from rocketchat_livechat import LivechatClient, new_visitor_token
+from rocketchat_livechat.server import EmbeddedServer
 from rocketchat_livechat.testing.plugin import LivechatTestServer
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+ADMIN_PASSWORD = "readme-admin"
 
 pytestmark = pytest.mark.e2e
 
@@ -20,6 +32,100 @@ def readme_block(heading: str, index: int = 0) -> str:
     """The ``index``-th python code block under ``## heading``."""
     section = README.read_text().split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```python\n(.*?)```", section, re.S)[index]
+
+
+@contextmanager
+def serving(*options: str) -> Iterator[str]:
+    """``rocketchat-livechat serve`` on any free port; yields its URL, stops it on exit."""
+    command = [sys.executable, "-m", "rocketchat_livechat.cli", "serve", "--port", "0"]
+    command += ["--admin-password", ADMIN_PASSWORD, *options]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield _listening_url(process)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _listening_url(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        if " listening on " in line:
+            return line.split(" listening on ", 1)[1].strip()
+        lines.append(line)
+    raise AssertionError(f"serve exited with {process.wait()}: {''.join(lines)}")
+
+
+@dataclass(frozen=True)
+class Served:
+    """What :class:`LivechatTestServer` reads of an :class:`EmbeddedServer`."""
+
+    url: str
+    admin_username: str = "admin"
+    admin_password: str = ADMIN_PASSWORD
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., LivechatTestServer]]:
+    """Start ``serve`` with these options; returns the plugin's admin helpers for it."""
+    with ExitStack() as stack:
+
+        def start(*options: str) -> LivechatTestServer:
+            url = stack.enter_context(serving(*options))
+            http = stack.enter_context(httpx2.Client(base_url=url, timeout=30))
+            login = {"user": "admin", "password": ADMIN_PASSWORD}
+            data = http.post("/api/v1/login", json=login).json()["data"]
+            headers = {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}
+            return LivechatTestServer(cast(EmbeddedServer, Served(url)), http, headers)
+
+        yield start
+
+
+def readme_server(request: pytest.FixtureRequest, where: str, *serve_options: str) -> Any:
+    """The plugin's ``livechat_server``, or ``serve`` started with ``serve_options``."""
+    if where == "plugin":
+        return request.getfixturevalue("livechat_server")
+    return request.getfixturevalue("serve")(*serve_options)
+
+
+SERVERS = pytest.mark.parametrize("where", ["serve", "plugin"])
+
+
+@SERVERS
+def test_error_handling_example_leaves_an_offline_message(
+    request: pytest.FixtureRequest, where: str
+) -> None:
+    server: LivechatTestServer = readme_server(request, where)
+    with LivechatClient(server.url) as livechat:
+        token = new_visitor_token()
+        livechat.visitor.register_visitor(token, name="Alice")
+        namespace: dict[str, Any] = {"livechat": livechat, "token": token}
+        exec(readme_block("Errors"), namespace)
+    assert "room" not in namespace  # no agent online: the offline branch ran
+
+
+@SERVERS
+def test_visitor_side_examples_run(request: pytest.FixtureRequest, where: str) -> None:
+    server: LivechatTestServer = readme_server(request, where, "--custom-field", "plan")
+    if where == "plugin":
+        server.define_custom_field("plan")
+    server.create_agent()
+    with LivechatClient(server.url) as livechat:
+        token = new_visitor_token()
+        livechat.visitor.register_visitor(token, name="Bob")
+        rid = livechat.room.get_room(token).room.id  # before the department: outside it
+        department = server.create_department(
+            f"Sales {new_visitor_token()[:6]}", [server.create_agent()]
+        )
+        names = {
+            "livechat": livechat,
+            "token": token,
+            "rid": rid,
+            "department_id": department["_id"],
+        }
+        exec(readme_block("Every method"), names)
+        assert livechat.visitor.get_visitor(token).livechat_data == {"plan": "enterprise"}
 
 
 def test_plugin_example_passes(
@@ -57,3 +163,18 @@ def test_agent_bot_example_greets_its_rooms(livechat_server: LivechatTestServer)
             },
         )
         assert visitor.messages.get_message_history(rid, token)[0].msg == "Hi, how can I help?"
+
+
+def test_plugin_custom_fields_are_undone_after_the_test(
+    livechat_server: LivechatTestServer,
+) -> None:
+    data = {"field": "tier", "label": "Tier", "scope": "room", "visibility": "hidden"}
+    livechat_server._post("livechat/custom-fields.save", {"customFieldData": data})
+    livechat_server.define_custom_field("tier")
+    livechat_server.define_custom_field("plan", regexp="^p")
+    livechat_server.define_custom_field("plan")  # redefined: updated in place
+    livechat_server.reset()
+    tier = livechat_server._get("livechat/custom-fields/tier")["customField"]
+    assert (tier["label"], tier["scope"], tier["visibility"]) == ("Tier", "room", "hidden")
+    assert livechat_server._get("livechat/custom-fields/plan")["customField"] is None
+    livechat_server._post("livechat/custom-fields.remove", {"_id": "tier"})

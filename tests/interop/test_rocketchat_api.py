@@ -99,3 +99,31 @@ def test_agents_and_managers(rocket: RocketChat, agent_rocket: tuple[RocketChat,
     assert rocket.livechat_get_user(user_type="manager", user_id=agent_id)["user"] is None
     assert rocket.livechat_delete_user(user_type="agent", user_id=agent_id) == {"success": True}
     assert rocket.livechat_get_user(user_type="agent", user_id=agent_id)["user"] is None
+
+
+def test_appearance(rocket: RocketChat, livechat_server: LivechatTestServer) -> None:
+    got = rocket.livechat_get_appearance()
+    assert got["success"] is True
+    current = {s["_id"]: s["value"] for s in got["appearance"]}
+    for name in ("Livechat_title", "Livechat_registration_form"):
+        livechat_server.set_setting(name, current[name])  # restored after the test
+    saved = rocket.livechat_set_appearance(
+        [
+            {"_id": "Livechat_title", "value": "Support"},
+            {"_id": "Livechat_registration_form", "value": "false"},
+        ]
+    )
+    assert saved == {"success": True}
+    after = {s["_id"]: s["value"] for s in rocket.livechat_get_appearance()["appearance"]}
+    assert after["Livechat_title"] == "Support"
+    assert after["Livechat_registration_form"] is False
+    with pytest.raises(RocketApiException):
+        rocket.livechat_set_appearance([{"_id": "Livechat_enabled", "value": False}])
+
+
+def test_appearance_needs_a_manager(
+    rocket: RocketChat, agent_rocket: tuple[RocketChat, str]
+) -> None:
+    agent, _ = agent_rocket
+    with pytest.raises(RocketApiException):
+        agent.livechat_get_appearance()

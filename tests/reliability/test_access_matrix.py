@@ -2,7 +2,7 @@
 
 Visitor A attacks visitor B with A's own (valid) token: every visitor endpoint x B's open room,
 B's closed room and B's messages, then B's uploaded file and B's streams. Each attempt must be
-refused exactly the way Rocket.Chat refuses it (status and body from rocketchat-api.md §3, §6),
+refused exactly the way Rocket.Chat refuses it (status and body from Rocket.Chat's livechat routes),
 the same request by the owner must succeed (so the refusal is about ownership, not a broken
 request), and B's data must be untouched afterwards. Agent endpoints must refuse anonymous
 callers, visitors (whatever header they put their token in) and users without a livechat role.
@@ -307,7 +307,7 @@ def test_writes_rocketchat_does_not_check_never_reach_the_owner(
     deployment: Deployment, http: httpx2.Client, attacker: Visitor, owner: Visitor
 ) -> None:
     """``page.visited`` and ``visitor.callStatus`` take any ``rid`` in Rocket.Chat (no ownership
-    check, rocketchat-api.md §3.20/§3.24): they answer success, like Rocket.Chat, but nothing
+    check, ``livechat/api/v1/message.ts``): they answer success, like Rocket.Chat, but nothing
     reaches the owner: no call status on the room, no message and no token of the attacker in
     the owner's history or stream."""
     args = {"token": owner.token, "visitorToken": owner.token}
@@ -460,6 +460,7 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/inquiries.take": lambda owner: {"inquiryId": "x"},
     "livechat/room.closeByUser": lambda owner: {"rid": owner.rid},
     "livechat/users/:type": lambda owner: {"username": "nobody"},
+    "livechat/appearance": lambda owner: [{"_id": "Livechat_title", "value": "x"}],
 }
 
 

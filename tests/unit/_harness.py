@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import email.parser
 import email.policy
+import functools
+import io
 import json
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +20,10 @@ from typing import Any
 import httpx2
 
 from rocketchat_livechat import AsyncLivechatClient, LivechatClient
+from rocketchat_livechat._async.resources._base import AsyncEndpointMethod, AsyncResource
+from rocketchat_livechat._core.endpoint import Endpoint
+from rocketchat_livechat._core.endpoints import declared
+from rocketchat_livechat._sync.resources._base import EndpointMethod, Resource
 
 BASE_URL = "http://rc.test"
 USER_ID = "agent-user-id-1"
@@ -173,3 +179,90 @@ def _bound(client: AnyClient, method: str) -> Callable[..., Any]:
 
 def _collect(outcome: Any) -> Any:
     return list(outcome) if isinstance(outcome, Iterator) else outcome
+
+
+class NonSeekable(io.RawIOBase):
+    """A pipe-like binary stream: readable once, not seekable."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+# --- the clients' public methods ---------------------------------------------------------------
+
+# The endpoints of the client itself (``client.login``...); every other group is a resource.
+CLIENT_GROUP = "auth"
+
+
+def resources(client: AnyClient) -> dict[str, Any]:
+    """The client's resources (``client.room``, ...) by attribute name."""
+    base = AsyncResource if isinstance(client, AsyncLivechatClient) else Resource
+    return {name: value for name, value in vars(client).items() if isinstance(value, base)}
+
+
+def bound_declarations(resource: Any) -> dict[str, Endpoint[Any, Any]]:
+    """The resource's methods bound from declarations, by attribute name (class attributes)."""
+    found = {}
+    for cls in reversed(type(resource).__mro__):
+        for name, value in vars(cls).items():
+            if isinstance(value, AsyncEndpointMethod | EndpointMethod):
+                found[name] = value.endpoint
+    return found
+
+
+def resource_method_names(resource: Any) -> set[str]:
+    """The public method names of a resource (bound declarations and hand-written ones)."""
+    return {
+        name
+        for name in dir(type(resource))
+        if not name.startswith("_") and callable(getattr(resource, name))
+    }
+
+
+def client_methods() -> set[str]:
+    """The client's own endpoint methods (``login``, ``logout``, ``server_version``)."""
+    return {e.name for e in declared() if e.group == CLIENT_GROUP}
+
+
+def public_methods(client: AnyClient | None = None) -> set[str]:
+    """``login``, ..., and ``resource.method`` for every public method of every resource."""
+    client = client or AsyncLivechatClient(BASE_URL)
+    names = set(client_methods())
+    for resource_name, resource in resources(client).items():
+        names |= {f"{resource_name}.{name}" for name in resource_method_names(resource)}
+    return names
+
+
+def bindings(client: AnyClient) -> dict[Endpoint[Any, Any], list[str]]:
+    """Where each endpoint is bound in ``client``'s resources (``["room.get_room"]``)."""
+    found: dict[Endpoint[Any, Any], list[str]] = {}
+    for resource_name, resource in resources(client).items():
+        for name, endpoint in bound_declarations(resource).items():
+            found.setdefault(endpoint, []).append(f"{resource_name}.{name}")
+    return found
+
+
+@functools.cache
+def _async_bindings() -> dict[Endpoint[Any, Any], list[str]]:
+    return bindings(AsyncLivechatClient(BASE_URL))
+
+
+def method_of(endpoint: Endpoint[Any, Any]) -> str:
+    """Where ``endpoint`` is called on a client: ``login`` or ``room.get_room``."""
+    if endpoint.group == CLIENT_GROUP:
+        return endpoint.name
+    (method,) = _async_bindings()[endpoint]
+    return method
+
+
+def bound(client: AnyClient, method: str) -> Callable[..., Any]:
+    """``client.<method>`` for a dotted ``method`` (``"room.get_room"``)."""
+    return _bound(client, method)

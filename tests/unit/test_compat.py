@@ -169,6 +169,17 @@ SAME_REQUEST = [
     ("livechat_delete_user", ("agent", "u2"), {}),
     ("livechat_get_appearance", (), {}),
     ("livechat_set_appearance", ([{"_id": "Livechat_title", "value": "Support"}],), {}),
+    (
+        "livechat_set_appearance",
+        (
+            [
+                {"_id": "Livechat_registration_form", "value": False},
+                {"_id": "Livechat_message_character_limit", "value": 100},
+                {"_id": "Livechat_hide_system_messages", "value": ["uj"]},
+            ],
+        ),
+        {},
+    ),
 ]
 
 
@@ -266,4 +277,14 @@ def test_compat_validates_what_rocketchat_api_would_send_blindly() -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         compat.livechat_get_visitor("a/../b")
     assert caught.value.argument == "token"
+    compat.close()
+
+
+def test_compat_appearance_answers_and_checks_like_the_sdk() -> None:
+    _, _, got = both("livechat_get_appearance")
+    assert got == {"appearance": [{"_id": "Livechat_title", "value": "Hi"}], "success": True}
+    compat = RocketChatLivechat(server_url=SERVER, user_id=USER_ID, auth_token=AUTH_TOKEN)
+    with pytest.raises(InvalidArgumentError) as caught:
+        compat.livechat_set_appearance([{"_id": "Livechat_title"}])
+    assert caught.value.argument == "settings[0]"
     compat.close()

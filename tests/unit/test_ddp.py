@@ -1,4 +1,4 @@
-"""DDP framing, EJSON and error shapes (``rocketchat-api.md`` §6)."""
+"""DDP framing, EJSON and error shapes (``packages/ddp-client/src/``)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Every error spelling Rocket.Chat 5.x-8.x produces becomes the right exception.
 
-Bodies come from rocketchat-api.md §1.3 (envelopes), §1.4 (401/403), §1.6 (429), §3.x (per
+Bodies come from Rocket.Chat's ``api.ts`` (envelopes, 401/403, 429) and its livechat routes (per
 endpoint), §4 (agent side) and §8 (version differences). The same logical error, however it is
 spelled, must become the same class.
 """

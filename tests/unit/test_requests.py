@@ -1,15 +1,18 @@
-"""Every public method sends exactly the request Rocket.Chat expects (rocketchat-api.md §3, §4).
+"""Every public method sends exactly the request Rocket.Chat expects (its livechat routes).
 
 One table row per call: the HTTP method, the path as sent (percent-encoded), the query pairs,
 the JSON body (exact bytes where it matters), the auth headers, and a check of the parsed result.
 Each row runs with ``LivechatClient`` and with ``AsyncLivechatClient``. The clients are always
 logged in, so the rows also prove that visitor endpoints never carry the user's credentials.
+
+These rows pin exact bytes by hand; that every declared endpoint is called, with each of its
+samples, is derived from the declarations in ``test_declarations.py``.
 """
 
 from __future__ import annotations
 
 import inspect
-import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,21 +22,29 @@ import httpx2
 import pytest
 from _harness import (
     AUTH_TOKEN,
+    BASE_URL,
     USER_ID,
     Driver,
     Recorder,
     always,
     body_json,
+    bound_declarations,
+    client_methods,
     json_response,
+    method_of,
+    public_methods,
     query,
     raw_path,
+    resource_method_names,
+    resources,
 )
 
-from rocketchat_livechat import AsyncLivechatClient, AuthenticationError
-from rocketchat_livechat._async.resources._base import AsyncResource
+from rocketchat_livechat import AsyncLivechatClient, AuthenticationError, LivechatClient
+from rocketchat_livechat._core.endpoints import declared
 from rocketchat_livechat.models import (
     AgentInfo,
     AgentStatus,
+    AppearanceSetting,
     ClosedRoom,
     CustomFieldResult,
     DeletedMessage,
@@ -66,6 +77,7 @@ AGENT = {"_id": "agent-1", "username": "agent", "name": "Agent", "status": "onli
 USER = {"_id": "u1", "username": "bob", "statusLivechat": "available"}
 INQUIRY = {"_id": "inq-1", "rid": RID, "status": "queued", "name": "Alice"}
 DEPARTMENT = {"_id": "dep-1", "name": "Sales", "enabled": True}
+APPEARANCE_SETTING = {"_id": "Livechat_title", "value": "Support", "type": "string"}
 
 
 def page(key: str, items: list[dict[str, Any]], total: int | None = None) -> dict[str, Any]:
@@ -105,10 +117,10 @@ CASES = [
     Case(
         "config.token-department",
         "config.get_config",
-        (TOKEN,),
+        (),
         "GET",
         API + "livechat/config",
-        kwargs={"department": "dep-1"},
+        kwargs={"token": TOKEN, "department": "dep-1"},
         query=[("token", TOKEN), ("department", "dep-1")],
         response={"config": {"enabled": True, "guest": VISITOR}},
         check=lambda r: isinstance(r, LivechatConfig) and r.enabled,
@@ -117,12 +129,56 @@ CASES = [
         # reserved characters in a query value stay a single value
         "config.hostile-token-in-query",
         "config.get_config",
-        ("a/../b?x=1#&y=2+3 %2F",),
+        (),
         "GET",
         API + "livechat/config",
+        kwargs={"token": "a/../b?x=1#&y=2+3 %2F"},
         query=[("token", "a/../b?x=1#&y=2+3 %2F")],
         response={"config": {"enabled": False}},
         check=lambda r: r.enabled is False,
+    ),
+    Case(
+        "config.get-appearance",
+        "config.get_appearance",
+        (),
+        "GET",
+        API + "livechat/appearance",
+        user_auth=True,
+        response={"appearance": [APPEARANCE_SETTING]},
+        check=lambda r: isinstance(r[0], AppearanceSetting) and r[0].value == "Support",
+    ),
+    Case(
+        "config.set-appearance-mapping",
+        "config.set_appearance",
+        ({"Livechat_title": "Support", "Livechat_registration_form": False},),
+        "POST",
+        API + "livechat/appearance",
+        body=[
+            {"_id": "Livechat_title", "value": "Support"},
+            {"_id": "Livechat_registration_form", "value": False},
+        ],
+        raw_body=b'[{"_id":"Livechat_title","value":"Support"},'
+        b'{"_id":"Livechat_registration_form","value":false}]',
+        user_auth=True,
+        check=lambda r: r is None,
+    ),
+    Case(
+        # list items keep their order; numbers and lists of option keys go as they are
+        "config.set-appearance-list",
+        "config.set_appearance",
+        (
+            [
+                {"_id": "Livechat_message_character_limit", "value": 100},
+                {"_id": "Livechat_hide_system_messages", "value": ("uj", "ul")},
+            ],
+        ),
+        "POST",
+        API + "livechat/appearance",
+        body=[
+            {"_id": "Livechat_message_character_limit", "value": 100},
+            {"_id": "Livechat_hide_system_messages", "value": ["uj", "ul"]},
+        ],
+        user_auth=True,
     ),
     # --- agents ----------------------------------------------------------------------------
     Case(
@@ -552,7 +608,7 @@ CASES = [
         check=lambda r: r.msg == "edited" and r.edited,
     ),
     Case(
-        # DELETE takes its parameters from the JSON body, not the query (rocketchat-api.md §1.1)
+        # DELETE takes its parameters from the JSON body, not the query (livechat/api/v1/message.ts)
         "messages.delete",
         "messages.delete_message",
         (MID, TOKEN, RID),
@@ -653,7 +709,7 @@ CASES = [
         "GET",
         API + "livechat/inquiries.list",
         kwargs={"department": "dep-1", "offset": 0, "count": 10, "sort": {"ts": 1}},
-        query=[("department", "dep-1"), ("offset", "0"), ("count", "10"), ("sort", '{"ts": 1}')],
+        query=[("department", "dep-1"), ("offset", "0"), ("count", "10"), ("sort", '{"ts":1}')],
         user_auth=True,
         response=page("inquiries", []),
     ),
@@ -1004,21 +1060,21 @@ def offset_pages(key: str, items: list[dict[str, Any]]) -> Callable[[httpx2.Requ
     return respond
 
 
-@pytest.mark.parametrize(
-    ("call", "args", "kwargs", "key", "path", "fixed_query"),
-    [
-        ("room.iter_rooms", (), {"open": True}, "rooms", "livechat/rooms", [("open", "true")]),
-        (
-            "inquiries.iter_inquiries",
-            ("dep-1",),
-            {},
-            "inquiries",
-            "livechat/inquiries.list",
-            [("department", "dep-1")],
-        ),
-        ("users.iter_users", ("agent",), {}, "users", "livechat/users/agent", []),
-    ],
-)
+OFFSET_ITERATORS: list[tuple[str, tuple[Any, ...], dict[str, Any], str, str, list[Any]]] = [
+    ("room.iter_rooms", (), {"open": True}, "rooms", "livechat/rooms", [("open", "true")]),
+    (
+        "inquiries.iter_inquiries",
+        (),
+        {"department": "dep-1"},
+        "inquiries",
+        "livechat/inquiries.list",
+        [("department", "dep-1")],
+    ),
+    ("users.iter_users", ("agent",), {}, "users", "livechat/users/agent", []),
+]
+
+
+@pytest.mark.parametrize(("call", "args", "kwargs", "key", "path", "fixed_query"), OFFSET_ITERATORS)
 @pytest.mark.parametrize("total", [0, 1, 4, 5])
 def test_offset_iterators_walk_every_page(
     driver: Driver,
@@ -1040,6 +1096,27 @@ def test_offset_iterators_walk_every_page(
     ]
     assert recorder.paths() == [API + path] * len(offsets)
     assert all(r.headers["x-auth-token"] == AUTH_TOKEN for r in recorder.requests)
+
+
+PAGER_CALLS: list[tuple[str, tuple[Any, ...], Callable[[httpx2.Request], Any]]] = [
+    ("room.iter_rooms", (), offset_pages("rooms", [ROOM])),
+    ("inquiries.iter_inquiries", (), offset_pages("inquiries", [INQUIRY])),
+    ("users.iter_users", ("agent",), offset_pages("users", [USER])),
+    ("messages.iter_message_history", (RID, TOKEN), always({"messages": [MESSAGE]})),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "args", "responder"),
+    [pytest.param(*row, id=row[0]) for row in PAGER_CALLS],
+)
+def test_pagers_take_a_per_call_timeout(
+    driver: Driver, call: str, args: tuple[Any, ...], responder: Callable[[httpx2.Request], Any]
+) -> None:
+    recorder = Recorder(responder)
+    driver.call(recorder, call, *args, timeout=4.5)
+    assert recorder.requests
+    assert all(r.extensions["timeout"] == httpx2.Timeout(4.5).as_dict() for r in recorder.requests)
 
 
 def test_offset_iterator_stops_on_an_empty_page_despite_a_wrong_total(driver: Driver) -> None:
@@ -1099,44 +1176,69 @@ def test_iter_message_history_of_an_empty_room(driver: Driver) -> None:
     assert len(recorder.requests) == 1
 
 
-# --- the table covers every public method ----------------------------------------------------
-
-COVERED_ELSEWHERE = {
-    "room.transfer_room",
-    "room.upload_file",  # test_uploads.py
-    "room.iter_rooms",
-    "inquiries.iter_inquiries",
-    "users.iter_users",
-    "messages.iter_message_history",
-    "login",
-    "logout",
-    "server_version",
-}
+# --- what this file must cover, and the two clients' methods --------------------------------
 
 
-def public_methods() -> set[str]:
-    names = {"login", "logout", "server_version"}
-    client_resources = [
-        (name, value)
-        for name, value in vars(AsyncLivechatClient("http://x.test")).items()
-        if isinstance(value, AsyncResource)
-    ]
-    for resource_name, resource in client_resources:
-        for name, _member in inspect.getmembers(type(resource), inspect.isfunction):
-            if not name.startswith("_"):
-                names.add(f"{resource_name}.{name}")
-    return names
+def test_rows_name_real_methods_and_every_pager_is_tested_here() -> None:
+    """The declared endpoints are covered by ``test_declarations.py`` (every sample, both clients,
+    derived); the rows here pin exact bytes and name only real methods. The hand-written pagers
+    have no declaration: they are tested here, by the iterator tests above."""
+    methods = public_methods()
+    assert {case.call for case in CASES} <= methods
+    pagers = {call for call, *_ in OFFSET_ITERATORS} | {"messages.iter_message_history"}
+    assert methods - {method_of(e) for e in declared()} == pagers
 
 
-def test_every_public_method_is_covered() -> None:
-    covered = {c.call for c in CASES} | COVERED_ELSEWHERE
-    assert public_methods() == covered
+def unasync(signature: inspect.Signature) -> str:
+    """A signature's text with its async-ness taken out (``AsyncIterator[Room]`` → ``Iterator``)."""
+    text = str(signature)
+    text = re.sub(r"\bAwaitable\[(.*)\]", r"\1", text)
+    return re.sub(r"\bAsync([A-Z]\w*)", r"\1", text)
+
+
+def signature_of(resource: Any, name: str) -> str:
+    """The method's public signature: its declaration's, or the hand-written method's own."""
+    declarations = bound_declarations(resource)
+    if name in declarations:
+        return str(inspect.signature(declarations[name].parts))
+    return unasync(inspect.signature(getattr(resource, name)))
 
 
 def test_sync_and_async_clients_have_the_same_methods() -> None:
-    from rocketchat_livechat import LivechatClient
-
+    sync_client, async_client = LivechatClient(BASE_URL), AsyncLivechatClient(BASE_URL)
+    sync_resources, async_resources = resources(sync_client), resources(async_client)
+    assert sorted(sync_resources) == sorted(async_resources)
+    assert len(async_resources) >= 8
+    for resource_name, async_resource in async_resources.items():
+        sync_resource = sync_resources[resource_name]
+        names = resource_method_names(async_resource)
+        assert names, resource_name
+        assert resource_method_names(sync_resource) == names, resource_name
+        sync_declarations = bound_declarations(sync_resource)
+        for name, endpoint in bound_declarations(async_resource).items():
+            assert sync_declarations[name] is endpoint, f"{resource_name}.{name}"
+        for name in sorted(names):
+            assert signature_of(sync_resource, name) == signature_of(async_resource, name), (
+                f"{resource_name}.{name}"
+            )
+    # the clients' own methods (login, with_options, close, ...)
     sync_names = {n for n in dir(LivechatClient) if not n.startswith("_")}
     async_names = {n for n in dir(AsyncLivechatClient) if not n.startswith("_")}
     assert sync_names == async_names
-    json.dumps(sorted(sync_names))  # plain names only
+    for name in sorted(sync_names):
+        sync_member, async_member = getattr(sync_client, name), getattr(async_client, name)
+        if callable(async_member):
+            assert unasync(inspect.signature(sync_member)) == unasync(
+                inspect.signature(async_member)
+            ), name
+    assert client_methods() <= sync_names
+
+
+def test_bound_methods_show_their_declared_signature() -> None:
+    for client in (LivechatClient(BASE_URL), AsyncLivechatClient(BASE_URL)):
+        for resource_name, resource in resources(client).items():
+            for name, endpoint in bound_declarations(resource).items():
+                shown = inspect.signature(getattr(resource, name))
+                assert shown.parameters == inspect.signature(endpoint.parts).parameters, (
+                    f"{resource_name}.{name}: {shown}"
+                )

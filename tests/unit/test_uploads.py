@@ -9,7 +9,7 @@ from typing import IO, Any, cast
 
 import httpx2
 import pytest
-from _harness import Driver, Recorder, json_response, multipart_parts, query, raw_path
+from _harness import Driver, NonSeekable, Recorder, json_response, multipart_parts, query, raw_path
 
 from rocketchat_livechat import errors as e
 from rocketchat_livechat._core.uploads import UploadSource
@@ -34,21 +34,6 @@ def uploaded(request: httpx2.Request) -> httpx2.Response:
     return json_response(UPLOADED)
 
 
-class NonSeekable(io.RawIOBase):
-    """A pipe-like binary stream: readable once, not seekable."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        chunk = self._data.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     path = tmp_path / "notes.txt"
@@ -65,7 +50,7 @@ def test_upload_from_a_path_with_progress(driver: Driver, sample: Path) -> None:
         RID,
         sample,
         TOKEN,
-        "my notes",
+        description="my notes",
         progress=lambda sent, total: progress.append((sent, total)),
     )
     assert isinstance(result, UploadedMessage)

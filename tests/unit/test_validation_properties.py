@@ -5,22 +5,26 @@ the argument, with ``error_type == "SDK"``, and the transport is never called. T
 throws arbitrary unicode, empty and huge strings, wrong types and path-like values at every
 public method: the outcome is either that error with nothing sent, or exactly one request whose
 path keeps the route's shape (same segments, same fixed segments, each placeholder decoding back
-to the value given).
+to the value given). The methods' valid values and routes come from the endpoint declarations;
+only the hand-written pagers (``iter_*``) are specified here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import inspect
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 import httpx2
 import pytest
-from _harness import Driver, Recorder, json_response, raw_path
+from _harness import Driver, Recorder, json_response, method_of, public_methods, raw_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rocketchat_livechat import InvalidArgumentError, LivechatClient, UnexpectedResponseError
+from rocketchat_livechat._core.endpoint import Endpoint
+from rocketchat_livechat._core.endpoints import declared
 
 TOKEN = "tok-1"
 RID = "room-1"
@@ -52,7 +56,7 @@ BAD_ARGUMENTS: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
     ("visitor.send_page_visited", (TOKEN, None, None), {}, "page_info"),
     ("visitor.send_page_visited", (TOKEN, None, {"title": "T"}), {}, "page_info.location.href"),
     ("visitor.send_page_visited", (TOKEN, "", {"title": "T", "href": "h"}), {}, "rid"),
-    ("config.get_config", ("",), {}, "token"),
+    ("config.get_config", (), {"token": ""}, "token"),
     ("config.get_config", (), {"department": 3}, "department"),
     ("agents.get_agent_info", ("r/1", TOKEN), {}, "rid"),
     ("agents.get_agent_info", (RID, "t?x"), {}, "token"),
@@ -130,10 +134,19 @@ BAD_ARGUMENTS: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
 ]
 
 
+NOT_CALLABLE_PROGRESS = pytest.param(
+    "room.upload_file",
+    (RID, b"x", TOKEN),
+    {"progress": "not callable"},
+    "progress",
+    id="room.upload_file-progress",
+)
+
+
 @pytest.mark.parametrize(
     ("call", "args", "kwargs", "argument"),
-    BAD_ARGUMENTS,
-    ids=[f"{c}-{a}" for c, _, _, a in BAD_ARGUMENTS],
+    [*BAD_ARGUMENTS, NOT_CALLABLE_PROGRESS],
+    ids=[*(f"{c}-{a}" for c, _, _, a in BAD_ARGUMENTS), "room.upload_file-progress"],
 )
 def test_bad_arguments_fail_before_any_io(
     driver: Driver, call: str, args: tuple[Any, ...], kwargs: dict[str, Any], argument: str
@@ -204,192 +217,59 @@ ANY_RESPONSE = {
 
 @dataclass(frozen=True)
 class Spec:
-    """A public method, valid values for its parameters, and its route (after ``/api/v1/``)."""
+    """A public method, valid values for its parameters, and its route (after ``api_prefix``)."""
 
     call: str
     valid: dict[str, Any]
     route: str
-    fixed: dict[str, Any] = field(default_factory=dict)  # never fuzzed
+    api_prefix: str = "api/v1/"
 
 
-SPECS = [
-    Spec("config.get_config", {"token": TOKEN, "department": "d"}, "livechat/config"),
-    Spec(
-        "agents.get_agent_info", {"rid": RID, "token": TOKEN}, "livechat/agent.info/{rid}/{token}"
-    ),
-    Spec(
-        "agents.get_next_agent", {"token": TOKEN, "department": "d"}, "livechat/agent.next/{token}"
-    ),
-    Spec(
-        "visitor.register_visitor",
-        {
-            "token": TOKEN,
-            "name": "n",
-            "email": "e@x.io",
-            "department": "d",
-            "phone": "1",
-            "username": "u",
-            "custom_fields": {"k": "v"},
-        },
-        "livechat/visitor",
-    ),
-    Spec("visitor.get_visitor", {"token": TOKEN}, "livechat/visitor/{token}"),
-    Spec("visitor.delete_visitor", {"token": TOKEN}, "livechat/visitor/{token}"),
-    Spec(
-        "visitor.set_visitor_status", {"token": TOKEN, "status": "away"}, "livechat/visitor.status"
-    ),
-    Spec(
-        "visitor.set_custom_field",
-        {"token": TOKEN, "key": "k", "value": "v", "overwrite": True},
-        "livechat/custom.field",
-    ),
-    Spec(
-        "visitor.set_custom_fields",
-        {"token": TOKEN, "fields": {"k": "v"}},
-        "livechat/custom.fields",
-    ),
-    Spec(
-        "visitor.send_page_visited",
-        {"token": TOKEN, "rid": RID, "page_info": {"title": "t", "href": "h"}},
-        "livechat/page.visited",
-    ),
-    Spec("room.get_room", {"token": TOKEN, "rid": RID, "agent_id": "a"}, "livechat/room"),
-    Spec("room.close_room", {"rid": RID, "token": TOKEN}, "livechat/room.close"),
-    Spec(
-        "room.submit_survey",
-        {"rid": RID, "token": TOKEN, "data": {"satisfaction": "5"}},
-        "livechat/room.survey",
-    ),
-    Spec(
-        "room.upload_file",
-        {
-            "rid": RID,
-            "file": b"data",
-            "token": TOKEN,
-            "description": "d",
-            "filename": "a.txt",
-            "content_type": "text/plain",
-        },
-        "livechat/upload/{rid}",
-    ),
-    Spec(
-        "room.transfer_room",
-        {"rid": RID, "token": TOKEN, "department": "d"},
-        "livechat/room.transfer",
-    ),
-    Spec(
-        "room.request_transcript",
-        {"rid": RID, "token": TOKEN, "email": "e@x.io"},
-        "livechat/transcript",
-    ),
-    Spec(
-        "room.list_rooms",
-        {
-            "agents": ["a"],
-            "department_id": "d",
-            "open": True,
-            "created_at": {"start": "2024-01-01"},
-            "closed_at": {"end": "2024-01-02"},
-            "tags": ["t"],
-            "custom_fields": {"k": "v"},
-            "offset": 0,
-            "count": 5,
-            "sort": {"ts": -1},
-        },
-        "livechat/rooms",
-    ),
+def derived_spec(endpoint: Endpoint[Any, Any]) -> Spec:
+    """Valid values from the declaration: the sample with the most keyword arguments, bound to
+    the parameter names, over the defaults of the parameters no sample passes (so they are
+    fuzzed too). The per-call ``**options`` are not fuzzed."""
+    signature = inspect.signature(endpoint.parts)
+    richest = max(endpoint.samples, key=lambda sample: len(sample.kwargs))
+    valid = {
+        name: parameter.default
+        for name, parameter in signature.parameters.items()
+        if parameter.default is not inspect.Parameter.empty
+    }
+    valid.update(signature.bind_partial(*richest.args, **richest.kwargs).arguments)
+    for name in NOT_VALIDATED_YET.get(endpoint.qualname, ()):
+        valid.pop(name)
+    return Spec(method_of(endpoint), valid, endpoint.route, endpoint.api_prefix)
+
+
+# Parameters the SDK does not check before I/O yet (a bug: see the strict xfail below); left out
+# of the fuzzing until they are checked, then remove them from here.
+NOT_VALIDATED_YET: dict[str, set[str]] = {}
+
+
+# The endpoint methods, derived; an endpoint without parameters has nothing to fuzz.
+DERIVED_SPECS = [derived_spec(e) for e in declared() if derived_spec(e).valid]
+NOTHING_TO_FUZZ = {method_of(e) for e in declared() if not derived_spec(e).valid}
+
+# The hand-written pagers (no declaration).
+PAGER_SPECS = [
     Spec("room.iter_rooms", {"page_size": 5}, "livechat/rooms"),
-    Spec(
-        "room.close_room_by_user",
-        {"rid": RID, "comment": "c", "tags": ["t"]},
-        "livechat/room.closeByUser",
-    ),
-    Spec(
-        "messages.send_message",
-        {"token": TOKEN, "rid": RID, "msg": "hi", "message_id": "m1", "agent": None},
-        "livechat/message",
-    ),
-    Spec(
-        "messages.get_message",
-        {"message_id": "m1", "token": TOKEN, "rid": RID},
-        "livechat/message/{message_id}",
-    ),
-    Spec(
-        "messages.update_message",
-        {"message_id": "m1", "token": TOKEN, "rid": RID, "msg": "x"},
-        "livechat/message/{message_id}",
-    ),
-    Spec(
-        "messages.delete_message",
-        {"message_id": "m1", "token": TOKEN, "rid": RID},
-        "livechat/message/{message_id}",
-    ),
-    Spec(
-        "messages.get_message_history",
-        {"rid": RID, "token": TOKEN, "ls": None, "end": "2024-01-01", "limit": 5, "offset": 0},
-        "livechat/messages.history/{rid}",
-    ),
     Spec(
         "messages.iter_message_history",
         {"rid": RID, "token": TOKEN, "page_size": 5},
         "livechat/messages.history/{rid}",
     ),
     Spec(
-        "messages.send_offline_message",
-        {"name": "n", "email": "e@x.io", "message": "m", "department": "d", "host": "h"},
-        "livechat/offline.message",
-    ),
-    Spec(
-        "messages.send_agent_message",
-        {"rid": RID, "msg": "hi", "message_id": "m1"},
-        "chat.sendMessage",
-    ),
-    Spec(
-        "inquiries.list_inquiries",
-        {"department": "d", "offset": 0, "count": 5, "sort": {"ts": 1}},
-        "livechat/inquiries.list",
-    ),
-    Spec(
         "inquiries.iter_inquiries", {"department": "d", "page_size": 5}, "livechat/inquiries.list"
-    ),
-    Spec("inquiries.take_inquiry", {"inquiry_id": "i", "user_id": "u"}, "livechat/inquiries.take"),
-    Spec("inquiries.get_inquiry", {"rid": RID}, "livechat/inquiries.getOne"),
-    Spec(
-        "users.list_users",
-        {"user_type": "agent", "offset": 0, "count": 5},
-        "livechat/users/{user_type}",
     ),
     Spec(
         "users.iter_users", {"user_type": "manager", "page_size": 5}, "livechat/users/{user_type}"
     ),
-    Spec(
-        "users.create_user", {"user_type": "agent", "username": "u"}, "livechat/users/{user_type}"
-    ),
-    Spec(
-        "users.get_user",
-        {"user_type": "agent", "user_id": "u"},
-        "livechat/users/{user_type}/{user_id}",
-    ),
-    Spec(
-        "users.delete_user",
-        {"user_type": "agent", "user_id": "u"},
-        "livechat/users/{user_type}/{user_id}",
-    ),
-    Spec(
-        "users.set_agent_status", {"status": "available", "agent_id": "u"}, "livechat/agent.status"
-    ),
-    Spec(
-        "departments.list_departments",
-        {"text": "t", "enabled": True, "only_my_departments": False, "offset": 0, "count": 5},
-        "livechat/department",
-    ),
-    Spec(
-        "departments.get_department",
-        {"department_id": "d"},
-        "livechat/department/{department_id}",
-    ),
-    Spec("login", {"username": "u", "password": "p"}, "login"),
 ]
+
+SPECS = DERIVED_SPECS + PAGER_SPECS
+# Below every ``since``: a versioned endpoint uses its declared route, without a version lookup.
+OLDEST_SERVER = (0, 0, 0)
 
 
 def respond(request: httpx2.Request) -> httpx2.Response:
@@ -407,8 +287,9 @@ def invoke(client: LivechatClient, call: str, kwargs: dict[str, Any]) -> None:
 
 def assert_path_shape(request: httpx2.Request, spec: Spec, kwargs: dict[str, Any]) -> None:
     path = raw_path(request)
-    assert path.startswith("/api/v1/")
-    segments = path.removeprefix("/api/v1/").split("/")
+    prefix = "/" + spec.api_prefix
+    assert path.startswith(prefix)
+    segments = path.removeprefix(prefix).split("/")
     template = spec.route.split("/")
     assert len(segments) == len(template), path
     for segment, expected in zip(segments, template, strict=True):
@@ -426,7 +307,7 @@ def test_no_argument_changes_the_shape_of_the_request(spec: Spec) -> None:
     client = LivechatClient(
         "http://rc.test", user_id="u", auth_token="t", transport=httpx2.MockTransport(recorder)
     )
-    client._server_version = (6, 14, 0)  # transfer_room: no version lookup in the way
+    client._session.server_version = OLDEST_SERVER  # transfer_room: its declared route
 
     @settings(
         max_examples=50,
@@ -458,9 +339,9 @@ def test_no_argument_changes_the_shape_of_the_request(spec: Spec) -> None:
 
 
 def test_every_public_method_is_fuzzed() -> None:
-    from test_requests import public_methods
-
-    assert {s.call for s in SPECS} | {"logout", "server_version"} == public_methods()
+    calls = [s.call for s in SPECS]
+    assert len(calls) == len(set(calls))
+    assert set(calls) | NOTHING_TO_FUZZ == public_methods()
 
 
 @pytest.mark.parametrize(

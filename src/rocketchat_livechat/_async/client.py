@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 import warnings
+from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 import httpx2
 
 from .. import errors as e
 from .._concurrency import async_sleep
 from .._core import http
+from .._core.endpoint import CallOptions, Endpoint
 from .._core.endpoints import auth
 from .._core.redact import REDACT_URLS
-from .._core.request import Call
+from .._core.request import Call, Request
 from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
 from .._version import USER_AGENT
 from ..models import LoginResult
@@ -47,6 +50,14 @@ class _NotGiven:
 NOT_GIVEN: Any = _NotGiven()
 
 
+@dataclass(slots=True)
+class _Session:
+    """The login and the server version, shared by a client and its :meth:`with_options` copies."""
+
+    credentials: http.Credentials | None
+    server_version: tuple[int, ...] | None = None
+
+
 class AsyncLivechatClient:
     """Async client for Rocket.Chat Omnichannel Livechat.
 
@@ -55,7 +66,7 @@ class AsyncLivechatClient:
 
     ``timeout`` is seconds or an ``httpx2.Timeout`` (default: connect 5 s, read/write 30 s; uploads
     300 s); pass ``None`` explicitly to wait forever. ``max_retries`` bounds retries of connection
-    failures and 408/502/503/504. 429s are waited out while their total wait stays within
+    failures and 408/429/502/503/504. 429s are waited out while their total wait stays within
     ``max_rate_limit_wait`` seconds; past it the call fails with :class:`RateLimitError` and its
     ``retry_after``.
     """
@@ -81,13 +92,13 @@ class AsyncLivechatClient:
         if not verify:
             warnings.warn("TLS certificate verification is disabled (verify=False)", stacklevel=2)
             logger.warning("TLS certificate verification is disabled")
-        self._credentials = (
+        self._session = _Session(
             None if user_id is None or auth_token is None else http.Credentials(user_id, auth_token)
         )
         self._timeout = _timeout(timeout, DEFAULT_TIMEOUT)
         self._upload_timeout = _timeout(upload_timeout, DEFAULT_UPLOAD_TIMEOUT)
-        self._policy = RetryPolicy(max_retries=max_retries, max_rate_limit_wait=max_rate_limit_wait)
-        self._server_version: tuple[int, ...] | None = None
+        self._policy = _policy(max_retries, max_rate_limit_wait)
+        self._owns_http = True
         self._http = httpx2.AsyncClient(
             base_url=base_url.rstrip("/") + "/",
             headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -96,6 +107,9 @@ class AsyncLivechatClient:
             follow_redirects=False,
             timeout=self._timeout,
         )
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
         self.config = AsyncConfigResource(self)
         self.agents = AsyncAgentsResource(self)
         self.visitor = AsyncVisitorResource(self)
@@ -104,6 +118,38 @@ class AsyncLivechatClient:
         self.inquiries = AsyncInquiriesResource(self)
         self.users = AsyncUsersResource(self)
         self.departments = AsyncDepartmentsResource(self)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx2.Timeout | None = NOT_GIVEN,
+        upload_timeout: float | httpx2.Timeout | None = NOT_GIVEN,
+        max_retries: int | None = None,
+        max_rate_limit_wait: float | None = None,
+    ) -> AsyncLivechatClient:
+        """A client with other defaults that shares this one's connection pool and session.
+
+        ``client.with_options(timeout=5, max_retries=0).room.get_room(token)``; a login or logout
+        on either client is seen by both. Closing the derived client leaves the pool open.
+        """
+        derived = copy.copy(self)
+        derived._owns_http = False
+        if timeout is not NOT_GIVEN:
+            derived._timeout = _timeout(timeout, DEFAULT_TIMEOUT)
+        if upload_timeout is not NOT_GIVEN:
+            derived._upload_timeout = _timeout(upload_timeout, DEFAULT_UPLOAD_TIMEOUT)
+        derived._policy = _policy(
+            self._policy.max_retries if max_retries is None else max_retries,
+            self._policy.max_rate_limit_wait
+            if max_rate_limit_wait is None
+            else max_rate_limit_wait,
+        )
+        derived._bind_resources()
+        return derived
+
+    @property
+    def _credentials(self) -> http.Credentials | None:
+        return self._session.credentials
 
     def __repr__(self) -> str:
         user = self._credentials.user_id if self._credentials else None
@@ -130,26 +176,32 @@ class AsyncLivechatClient:
 
         return AsyncRealtime(self)
 
-    async def login(self, username: str, password: str) -> LoginResult:
+    async def login(
+        self, username: str, password: str, **options: Unpack[CallOptions]
+    ) -> LoginResult:
         """Log in as an agent/manager; later agent-side calls use this session."""
-        result = await self._request(auth.login(username, password))
-        self._credentials = http.Credentials(result.user_id, result.auth_token)
+        result = await self._call_endpoint(auth.login, (username, password), {}, **options)
+        self._session.credentials = http.Credentials(result.user_id, result.auth_token)
         return result
 
-    async def logout(self) -> None:
+    async def logout(self, **options: Unpack[CallOptions]) -> None:
         """End the user session (no-op when not logged in)."""
         if self._credentials is not None:
-            await self._request(auth.logout())
-            self._credentials = None
+            await self._call_endpoint(auth.logout, (), {}, **options)
+            self._session.credentials = None
 
-    async def server_version(self) -> tuple[int, ...]:
+    async def server_version(self, **options: Unpack[CallOptions]) -> tuple[int, ...]:
         """The server's version from ``GET /api/info``, fetched once per client."""
-        if self._server_version is None:
-            self._server_version = await self._request(auth.server_info())
-        return self._server_version
+        if self._session.server_version is None:
+            self._session.server_version = await self._call_endpoint(
+                auth.server_version, (), {}, **options
+            )
+        return self._session.server_version
 
     async def close(self) -> None:
-        await self._http.aclose()
+        """Close the connection pool (a client made by :meth:`with_options` leaves it open)."""
+        if self._owns_http:
+            await self._http.aclose()
 
     async def __aenter__(self) -> AsyncLivechatClient:
         return self
@@ -162,14 +214,30 @@ class AsyncLivechatClient:
     ) -> None:
         await self.close()
 
-    async def _request(self, call: Call[T]) -> T:
+    async def _call_endpoint(
+        self,
+        declared: Endpoint[Any, T],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        timeout: float | httpx2.Timeout | None = NOT_GIVEN,
+    ) -> T:
+        """Validate the arguments, pick the route for the server's version, and send."""
+        parts = declared.parts(*args, **kwargs)
+        override = None if timeout is NOT_GIVEN else _timeout(timeout, self._timeout)
+        version = await self.server_version() if declared.versioned else None
+        return await self._request(declared.assemble(parts, version), timeout=override)
+
+    async def _request(self, call: Call[T], *, timeout: httpx2.Timeout | None = None) -> T:
         """Send ``call`` with retries; parse the answer or raise the mapped error.
 
-        When a *retried* attempt of a call with ``recover`` fails with HTTP 400, an earlier attempt
-        may have succeeded (the message exists already): ``recover`` looks it up instead.
+        ``timeout`` overrides the client's for this call. When a *retried* attempt of a call with
+        ``recover`` fails with HTTP 400, an earlier attempt may have succeeded (the message exists
+        already): ``recover`` looks it up instead.
         """
         request = call.request
-        timeout = self._upload_timeout if request.upload is not None else self._timeout
+        if timeout is None:
+            timeout = self._upload_timeout if request.upload is not None else self._timeout
         attempt = 0
         rate_limit_waited = 0.0
         while True:
@@ -180,7 +248,8 @@ class AsyncLivechatClient:
                 kwargs = http.request_kwargs(
                     request, credentials=self._credentials, timeout=timeout, reader=reader
                 )
-                response = await self._send_following_redirects(self._http.build_request(**kwargs))
+                outgoing = self._http.build_request(**kwargs)
+                response = await self._send_following_redirects(outgoing, request)
             except httpx2.TransportError as exc:
                 decision = decide_after_transport_error(
                     self._policy,
@@ -226,22 +295,24 @@ class AsyncLivechatClient:
                     rate_limit_waited += decision.delay
                 await async_sleep(decision.delay)
                 continue
-            error = http.error_for(response, body, request)
+            error = http.error_for(response, body, request, call.empty_failure)
             if call.recover is not None and attempt > 1 and response.status_code == 400:
                 try:
-                    return await self._request(call.recover())
+                    return await self._request(call.recover(), timeout=timeout)
                 except e.APIError:
                     raise error from None
             raise error
 
-    async def _send_following_redirects(self, request: httpx2.Request) -> httpx2.Response:
+    async def _send_following_redirects(
+        self, outgoing: httpx2.Request, request: Request
+    ) -> httpx2.Response:
         for _ in range(http.MAX_REDIRECTS + 1):
-            response = await self._http.send(request)
-            redirect = http.redirect_for(response)
+            response = await self._http.send(outgoing)
+            redirect = http.redirect_for(response, request)
             if redirect is None:
                 return response
             await response.aclose()
-            request = http.follow_redirect(request, redirect)
+            outgoing = http.follow_redirect(outgoing, redirect)
         raise e.UnexpectedResponseError(
             f"more than {http.MAX_REDIRECTS} redirects", code=response.status_code
         )
@@ -250,6 +321,14 @@ class AsyncLivechatClient:
 def _log_attempt(method: str, route: str, outcome: object, started: float, attempt: int) -> None:
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.debug("%s %s -> %s in %.1f ms (attempt %d)", method, route, outcome, elapsed_ms, attempt)
+
+
+def _policy(max_retries: object, max_rate_limit_wait: object) -> RetryPolicy:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise e.InvalidArgumentError("max_retries", "expected an int >= 0")
+    if isinstance(max_rate_limit_wait, bool) or not isinstance(max_rate_limit_wait, int | float):
+        raise e.InvalidArgumentError("max_rate_limit_wait", "expected seconds")
+    return RetryPolicy(max_retries=max_retries, max_rate_limit_wait=float(max_rate_limit_wait))
 
 
 def _timeout(value: float | httpx2.Timeout | None, default: httpx2.Timeout) -> httpx2.Timeout:

@@ -71,7 +71,9 @@ class AsyncVisitorSession:
 
     async def send(self, msg: str, message_id: str | None = None) -> Message:
         """Send a message (safe to retry: it carries a client-generated id)."""
-        return await self.client.messages.send_message(self.token, self.rid, msg, message_id)
+        return await self.client.messages.send_message(
+            self.token, self.rid, msg, message_id=message_id
+        )
 
     async def upload(
         self,
@@ -87,7 +89,7 @@ class AsyncVisitorSession:
             self.rid,
             file,
             self.token,
-            description,
+            description=description,
             filename=filename,
             content_type=content_type,
             progress=progress,

@@ -1,4 +1,4 @@
-"""Capped exponential backoff with full jitter, shared by HTTP retries and realtime reconnects."""
+"""Capped exponential backoff with equal jitter, shared by HTTP retries and realtime reconnects."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DDP, Meteor's websocket protocol, as Rocket.Chat speaks it (``rocketchat-api.md`` §6).
+"""DDP, Meteor's websocket protocol, as Rocket.Chat speaks it (``packages/ddp-client/src/``).
 
 Pure code shared by the SDK's realtime client and the embedded server: EJSON encoding of dates,
 frame builders for both directions, frame parsing and the Meteor error shape.

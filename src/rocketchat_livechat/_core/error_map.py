@@ -1,4 +1,5 @@
-"""Turning Rocket.Chat error responses into exceptions (``rocketchat-api.md`` §1.3, §8).
+"""Turning Rocket.Chat error responses into exceptions (``apps/meteor/app/api/server/api.ts``
+and the livechat routes in ``apps/meteor/app/livechat/server/api/v1/``).
 
 Rocket.Chat spells the same logical error several ways depending on the endpoint and version
 (``"invalid-token"``, ``"[invalid-token]"`` + ``errorType``, ``"Token cannot be empty
@@ -117,17 +118,24 @@ def build_error(
     route: str,
     method: str,
     retry_after: float | None = None,
+    empty_failure: str | None = None,
 ) -> e.APIStatusError:
     """The exception for an error response of ``method route``.
 
     The message names the route *template* (``livechat/visitor/:token``), never the actual path,
-    so that visitor tokens placed in paths cannot leak into exception text.
+    so that visitor tokens placed in paths cannot leak into exception text. ``empty_failure`` is
+    the text of an HTTP 400 JSON body without one (``{"success": false}``).
     """
     code = error_code(body)
-    text = error_text(body) or f"HTTP {status}"
+    text = error_text(body) or _empty_failure_text(status, body, empty_failure) or f"HTTP {status}"
     cls = exception_class(status, code)
     message = f"{method} {route} failed with HTTP {status}: {text}"
     if cls is e.RateLimitError:
         wait = retry_after if retry_after is not None else wait_seconds_from_text(text)
         return e.RateLimitError(message, retry_after=wait, code=status, error=code, details=body)
     return cls(message, code=status, error=code, details=body)
+
+
+def _empty_failure_text(status: int, body: Any, text: str | None) -> str | None:
+    """``text`` when the answer is Rocket.Chat's bare failure: HTTP 400, a JSON object, no error."""
+    return text if status == 400 and isinstance(body, dict) else None

@@ -113,8 +113,13 @@ def decode_body(response: httpx2.Response) -> Any:
         return None
 
 
-def error_for(response: httpx2.Response, body: Any, request: Request) -> e.APIStatusError:
-    """The exception for an error response (non-JSON bodies are kept, truncated, as details)."""
+def error_for(
+    response: httpx2.Response, body: Any, request: Request, empty_failure: str | None = None
+) -> e.APIStatusError:
+    """The exception for an error response (non-JSON bodies are kept, truncated, as details).
+
+    ``empty_failure`` is the call's text for a bare ``{"success": false}`` (``Call.empty_failure``).
+    """
     details = body if body is not None else response.text[:_ERROR_TEXT_LIMIT]
     retry_after = server_retry_after(response.headers) if response.status_code == 429 else None
     return build_error(
@@ -123,6 +128,7 @@ def error_for(response: httpx2.Response, body: Any, request: Request) -> e.APISt
         route=request.route,
         method=request.method,
         retry_after=retry_after,
+        empty_failure=empty_failure,
     )
 
 
@@ -150,15 +156,35 @@ class Redirect:
     same_origin: bool
 
 
-def redirect_for(response: httpx2.Response) -> Redirect | None:
-    """Where a 3xx points, following browser rules (303, and 301/302 for POST, become GET)."""
-    if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
+def redirect_for(response: httpx2.Response, request: Request) -> Redirect | None:
+    """Where a 3xx points, following RFC 9110: 303 (and 301/302 for POST) become GET; every
+    other redirect keeps the method and sends the body again (a DELETE stays a DELETE).
+
+    A body that cannot be produced again (a non-seekable upload) raises
+    :class:`UnexpectedResponseError` instead of going out truncated.
+    """
+    status = response.status_code
+    if status not in REDIRECT_STATUSES or "location" not in response.headers:
         return None
+    method = _redirect_method(status, response.request.method)
+    keep_body = method == response.request.method
+    if keep_body and not body_replayable(request):
+        raise e.UnexpectedResponseError(
+            f"{request.method} {request.route}: HTTP {status} redirect needs the upload sent "
+            "again, but its stream is not seekable (pass a path, bytes or a seekable file)",
+            code=status,
+        )
     current = response.request.url
     target = current.join(response.headers["location"])
-    keep_body = response.status_code in (307, 308)
-    method = response.request.method if keep_body or response.request.method == "GET" else "GET"
     return Redirect(target, method, keep_body, _same_origin(current, target))
+
+
+def _redirect_method(status: int, method: str) -> str:
+    if status == 303 and method != "HEAD":
+        return "GET"
+    if status in (301, 302) and method == "POST":
+        return "GET"
+    return method
 
 
 def _same_origin(a: httpx2.URL, b: httpx2.URL) -> bool:
@@ -181,7 +207,11 @@ def strip_secrets(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def follow_redirect(request: httpx2.Request, redirect: Redirect) -> httpx2.Request:
-    """The request to send to ``redirect.url``; credentials never go to another origin."""
+    """The request to send to ``redirect.url``; credentials never go to another origin.
+
+    ``Host`` is set here: httpx2 adds it only to requests whose body it encodes, never to one
+    that reuses a stream (the kept body of a 307/308).
+    """
     headers = dict(request.headers)
     headers.pop("host", None)
     if not redirect.same_origin:
@@ -189,6 +219,7 @@ def follow_redirect(request: httpx2.Request, redirect: Redirect) -> httpx2.Reque
     if not redirect.keep_body:
         for name in ("content-length", "transfer-encoding", "content-type"):
             headers.pop(name, None)
+    headers = {"host": redirect.url.netloc.decode("ascii"), **headers}
     return httpx2.Request(
         redirect.method,
         redirect.url,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -11,6 +12,18 @@ from ..errors import UnexpectedResponseError
 from ..models import Page
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Parser(Generic[T]):
+    """Turns a successful JSON body into what a call returns; ``returns`` names it for docs."""
+
+    parse: Callable[[Any], T]
+    returns: str
+
+    def __call__(self, body: Any) -> T:
+        return self.parse(body)
 
 
 def _unexpected(what: str, body: Any) -> UnexpectedResponseError:
@@ -40,32 +53,32 @@ def _get(body: Any, key: str) -> Any:
     return body[key]
 
 
-def whole(model: type[M]) -> Callable[[Any], M]:
+def whole(model: type[M]) -> Parser[M]:
     """The body itself is the model (less the envelope's ``success`` flag)."""
 
     def parse(body: Any) -> M:
         data = {k: v for k, v in body.items() if k != "success"} if isinstance(body, dict) else body
         return _validate(model, data, body)
 
-    return parse
+    return Parser(parse, model.__name__)
 
 
-def under(model: type[M], key: str) -> Callable[[Any], M]:
+def under(model: type[M], key: str) -> Parser[M]:
     """The model is ``body[key]``."""
-    return lambda body: _validate(model, _get(body, key), body)
+    return Parser(lambda body: _validate(model, _get(body, key), body), model.__name__)
 
 
-def optional_under(model: type[M], key: str) -> Callable[[Any], M | None]:
+def optional_under(model: type[M], key: str) -> Parser[M | None]:
     """``body[key]`` as the model, or ``None`` when the key is absent or null."""
 
     def parse(body: Any) -> M | None:
         data = body.get(key) if isinstance(body, dict) else None
         return None if data is None else _validate(model, data, body)
 
-    return parse
+    return Parser(parse, f"{model.__name__} | None")
 
 
-def list_under(model: type[M], key: str) -> Callable[[Any], list[M]]:
+def list_under(model: type[M], key: str) -> Parser[list[M]]:
     """A list of models at ``body[key]``."""
 
     def parse(body: Any) -> list[M]:
@@ -74,10 +87,10 @@ def list_under(model: type[M], key: str) -> Callable[[Any], list[M]]:
             raise _unexpected(f"{key!r} is not a list", body)
         return [_validate(model, item, body) for item in items]
 
-    return parse
+    return Parser(parse, f"list[{model.__name__}]")
 
 
-def page_under(model: type[M], key: str) -> Callable[[Any], Page[M]]:
+def page_under(model: type[M], key: str) -> Parser[Page[M]]:
     """A page (``{key: [...], count, offset, total}``) of models."""
 
     def parse(body: Any) -> Page[M]:
@@ -87,14 +100,20 @@ def page_under(model: type[M], key: str) -> Callable[[Any], Page[M]]:
         except ValidationError as exc:
             raise _invalid(f"page of {model.__name__}", exc, body) from None
 
-    return parse
+    return Parser(parse, f"Page[{model.__name__}]")
 
 
-def value_under(key: str) -> Callable[[Any], Any]:
-    """A plain JSON value at ``body[key]``."""
-    return lambda body: _get(body, key)
+def text_under(key: str) -> Parser[str]:
+    """A string at ``body[key]`` (a confirmation text)."""
+
+    def parse(body: Any) -> str:
+        value = _get(body, key)
+        if not isinstance(value, str):
+            raise _unexpected(f"{key!r} is not a string", body)
+        return value
+
+    return Parser(parse, "str")
 
 
-def nothing(body: Any) -> None:
-    """For endpoints that answer only ``{"success": true}`` (failures arrive as error statuses)."""
-    return None
+# For endpoints that answer only ``{"success": true}`` (failures arrive as error statuses).
+nothing: Parser[None] = Parser(lambda body: None, "None")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Mapping
@@ -44,18 +45,37 @@ def redact_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(k, REDACTED if is_secret(k) else v) for k, v in pairs]
 
 
-# Routes that carry the visitor token in their path (rocketchat-api.md §1.4): the segment after
-# these prefixes (``livechat/agent.info/<rid>/<token>``: the one after the rid) is the token.
-_PATH_TOKEN = re.compile(r"(/livechat/(?:visitor|agent\.next|agent\.info/[^/?#]*)/)[^/?#]+")
-
-
 def redact_url(url: str) -> str:
-    """``url`` with visitor tokens in its path and secret query values replaced by ``***``."""
+    """``url`` with visitor tokens in its path and secret query values replaced by ``***``.
+
+    The secret path segments are those the endpoint declarations mark ``secret``.
+    """
     parts = urlsplit(url)
-    path = _PATH_TOKEN.sub(lambda m: m.group(1) + REDACTED, parts.path)
+    path = _secret_path_pattern().sub(_redact_groups, parts.path)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     query = urlencode(redact_pairs(pairs), safe="*[]") if pairs else parts.query
     return urlunsplit(parts._replace(path=path, query=query))
+
+
+@functools.cache
+def _secret_path_pattern() -> re.Pattern[str]:
+    from .endpoint import secret_path_pattern
+    from .endpoints import declared
+
+    return secret_path_pattern(declared()) or re.compile(r"(?!)")
+
+
+def _redact_groups(match: re.Match[str]) -> str:
+    """The match with each captured (secret) group replaced by ``***``."""
+    text, start = match.group(0), match.start()
+    pieces, position = [], 0
+    for index in range(1, (match.re.groups or 0) + 1):
+        if match.group(index) is None:
+            continue
+        begin, end = match.span(index)
+        pieces.append(text[position : begin - start] + REDACTED)
+        position = end - start
+    return "".join(pieces) + text[position:]
 
 
 class RedactUrls(logging.Filter):

@@ -119,3 +119,4 @@ class Call(Generic[T]):
     request: Request
     parse: Callable[[Any], T]
     recover: Callable[[], Call[T]] | None = None  # built only when needed (hot path)
+    empty_failure: str | None = None  # what a refusal without any error text means

@@ -1,6 +1,6 @@
 """Retry decisions: which failures are retried, and how long to wait first.
 
-Rules (design.md "Retries"):
+Rules (the README's "Retries, rate limits and timeouts"):
 
 * connection failures before the request was sent are always safe to retry;
 * a failure after the request may have reached the server is retried only for idempotent
@@ -100,7 +100,8 @@ def server_retry_after(
 ) -> float | None:
     """Seconds the server asks us to wait: ``Retry-After`` or Rocket.Chat's ``X-RateLimit-Reset``.
 
-    ``X-RateLimit-Reset`` is an absolute epoch time in **milliseconds** (rocketchat-api.md §1.6).
+    ``X-RateLimit-Reset`` is an absolute epoch time in **milliseconds**
+    (``apps/meteor/app/api/server/api.ts``).
     """
     retry_after = headers.get("retry-after")
     if retry_after:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -11,7 +12,7 @@ from ..errors import InvalidArgumentError
 T = TypeVar("T")
 
 # Rocket.Chat 6.x decodes path segments with decodeURI, which leaves %2F, %3F and %23 encoded:
-# a value containing these cannot round-trip inside a path segment (rocketchat-api.md §1.1).
+# a value containing these cannot round-trip inside a path segment (its router's ``decodeURI``).
 _PATH_UNSAFE = frozenset("/?#")
 
 
@@ -106,6 +107,12 @@ def optional_mapping(name: str, value: object) -> Mapping[str, Any] | None:
     if not isinstance(value, Mapping):
         raise InvalidArgumentError(name, f"expected a mapping, got {type(value).__name__}")
     return value
+
+
+def optional_json(name: str, value: object) -> str | None:
+    """``None``, or a mapping as compact JSON text (Rocket.Chat's ``sort``, ``customFields``)."""
+    mapping = optional_mapping(name, value)
+    return None if mapping is None else json.dumps(dict(mapping), separators=(",", ":"))
 
 
 def optional_timestamp(name: str, value: object) -> str | None:

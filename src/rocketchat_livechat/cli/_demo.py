@@ -278,7 +278,7 @@ class Conversation:
                     bar(sent, total)
 
             await self.client.room.upload_file(
-                self.rid, path, self.token, "my receipt", progress=progress
+                self.rid, path, self.token, description="my receipt", progress=progress
             )
         return updates
 

@@ -78,7 +78,7 @@ def list_inquiries(
 ) -> None:
     """List queued inquiries."""
     with agent_client(agent) as client:
-        page = client.inquiries.list_inquiries(department, offset=offset, count=count)
+        page = client.inquiries.list_inquiries(department=department, offset=offset, count=count)
     columns = {
         "inquiry": lambda i: i.id,
         "room": lambda i: i.rid,
@@ -97,7 +97,7 @@ def list_inquiries(
 def take(agent: AgentLogin, inquiry_id: str, for_user: str | None) -> None:
     """Take a queued chat (it is assigned to you, or to --for-user)."""
     with agent_client(agent) as client:
-        client.inquiries.take_inquiry(inquiry_id, for_user)
+        client.inquiries.take_inquiry(inquiry_id, user_id=for_user)
     emit_message(f"inquiry {inquiry_id} taken", {"inquiryId": inquiry_id, "taken": True})
 
 

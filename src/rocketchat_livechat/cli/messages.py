@@ -51,7 +51,7 @@ def history(token: str, rid: str | None, limit: int, everything: bool) -> None:
 def offline_message(name: str, email: str, text: str, department: str | None) -> None:
     """Leave a message for when no agent is online (the server e-mails it)."""
     with settings().client() as client:
-        answer = client.messages.send_offline_message(name, email, text, department)
+        answer = client.messages.send_offline_message(name, email, text, department=department)
     emit_message(answer, {"message": answer})
 
 

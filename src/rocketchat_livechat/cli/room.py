@@ -23,7 +23,7 @@ def room_id(client: LivechatClient, token: str, rid: str | None, *, create: bool
         return rid
     if create:
         return client.room.get_room(token).room.id
-    current = client.config.get_config(token).room
+    current = client.config.get_config(token=token).room
     if current is None:
         fail("the visitor has no open room: pass --rid", EXIT_USAGE)
     return current.id
@@ -63,7 +63,9 @@ def upload(token: str, rid: str | None, description: str | None, path: Path) -> 
     with settings().client() as client:
         target = room_id(client, token, rid, create=True)
         with upload_progress(path.name, path.stat().st_size) as progress:
-            message = client.room.upload_file(target, path, token, description, progress=progress)
+            message = client.room.upload_file(
+                target, path, token, description=description, progress=progress
+            )
     emit_record(message)
 
 

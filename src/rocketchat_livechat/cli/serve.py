@@ -9,6 +9,20 @@ import click
 from ._app import Command
 
 
+def _custom_field_names(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Names Rocket.Chat accepts, checked here so the error names this command's option."""
+    from argparse import ArgumentTypeError
+
+    from ..server._main import custom_field_name
+
+    try:
+        return tuple(custom_field_name(name) for name in value)
+    except ArgumentTypeError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command("serve", cls=Command)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
@@ -26,6 +40,14 @@ from ._app import Command
     help="Admin password (env ROCKETCHAT_ADMIN_PASSWORD; default: generated and shown).",
 )
 @click.option("--no-rate-limit", is_flag=True, help="Disable the REST rate limiter.")
+@click.option(
+    "--custom-field",
+    "custom_fields",
+    multiple=True,
+    metavar="NAME",
+    callback=_custom_field_names,
+    help="Define this visitor custom field, as Omnichannel > Custom Fields does (repeatable).",
+)
 def serve(
     host: str,
     port: int,
@@ -33,6 +55,7 @@ def serve(
     admin_username: str,
     admin_password: str | None,
     no_rate_limit: bool,
+    custom_fields: tuple[str, ...],
 ) -> None:
     """Run the embedded Rocket.Chat-compatible livechat server (REST + realtime) until Ctrl-C."""
     from ..server._main import serve as run_server
@@ -44,6 +67,8 @@ def serve(
         argv += ["--admin-password", admin_password]
     if no_rate_limit:
         argv.append("--no-rate-limit")
+    for name in custom_fields:
+        argv += ["--custom-field", name]
     click.get_current_context().exit(run_server(argv))
 
 

@@ -15,7 +15,7 @@ from ._output import emit_message, emit_record
 def config(token: str | None, department: str | None) -> None:
     """Show the livechat widget configuration (online status, settings, departments)."""
     with settings().client() as client:
-        emit_record(client.config.get_config(token, department))
+        emit_record(client.config.get_config(token=token, department=department))
 
 
 @click.group("visitor", cls=Group)
@@ -67,7 +67,13 @@ def register(
     assert token is not None
     with settings().client() as client:
         registered = client.visitor.register_visitor(
-            token, name, email, department, phone, username, custom_fields or None
+            token,
+            name=name,
+            email=email,
+            department=department,
+            phone=phone,
+            username=username,
+            custom_fields=custom_fields or None,
         )
     settings().secret(registered.token)
     emit_record(registered, reveal=("token",))

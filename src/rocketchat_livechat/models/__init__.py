@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._base import RocketChatModel, Timestamp
 from .agent import AgentEmail, AgentInfo
 from .config import (
+    AppearanceSetting,
     ConfigCustomField,
     ConfigDepartment,
     ConfigMessages,
@@ -34,7 +35,6 @@ from .room import (
     RoomVisitor,
     ServedBy,
     SurveyResult,
-    TransferredRoom,
 )
 from .user import AgentStatus, LivechatUser, LoginResult, UserRef
 from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
@@ -43,6 +43,7 @@ __all__ = [
     "AgentEmail",
     "AgentInfo",
     "AgentStatus",
+    "AppearanceSetting",
     "Attachment",
     "ClosedRoom",
     "ConfigCustomField",
@@ -76,7 +77,6 @@ __all__ = [
     "SurveyOptions",
     "SurveyResult",
     "Timestamp",
-    "TransferredRoom",
     "UploadedMessage",
     "UserRef",
     "Visitor",

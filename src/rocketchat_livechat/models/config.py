@@ -1,4 +1,4 @@
-"""The widget configuration returned by ``GET livechat/config``."""
+"""The widget configuration (``GET livechat/config``) and its settings (``livechat/appearance``)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from typing import Any
 
 from pydantic import Field
 
-from ._base import RocketChatModel
+from ._base import RocketChatModel, Timestamp
 from .agent import AgentInfo
 from .room import Room
 from .visitor import Visitor
 
 __all__ = [
+    "AppearanceSetting",
     "ConfigCustomField",
     "ConfigDepartment",
     "ConfigMessages",
@@ -126,3 +127,14 @@ class LivechatConfig(RocketChatModel):
     room: Room | None = None
     agent: AgentInfo | None = None
     queue_info: QueueInfo | None = None
+
+
+class AppearanceSetting(RocketChatModel):
+    """One widget appearance setting of ``GET livechat/appearance`` (a Rocket.Chat setting)."""
+
+    id: str = Field(alias="_id")
+    value: Any = None
+    """A string, bool, number or (``multiSelect``) list of strings, as the setting's type says."""
+    type: str | None = None
+    package_value: Any = None
+    updated_at: Timestamp | None = Field(default=None, alias="_updatedAt")

@@ -19,7 +19,6 @@ __all__ = [
     "RoomVisitor",
     "ServedBy",
     "SurveyResult",
-    "TransferredRoom",
 ]
 
 
@@ -113,9 +112,3 @@ class SurveyResult(RocketChatModel):
         if isinstance(value, list):
             return {item["name"]: item["value"] for item in value}
         return value
-
-
-class TransferredRoom(RocketChatModel):
-    """Result of ``POST livechat/room.transfer``."""
-
-    room: Room

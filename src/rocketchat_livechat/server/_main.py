@@ -7,16 +7,31 @@ import asyncio
 import gc
 import logging
 import os
+import re
 import signal
 import sys
 from types import FrameType
 
 import uvicorn
 
-from .runner import bind_socket, ensure_admin, generate_password, server_url, uvicorn_config
+from .runner import (
+    bind_socket,
+    ensure_admin,
+    generate_password,
+    seed,
+    server_url,
+    uvicorn_config,
+)
 from .state import ServerState
 
 PASSWORD_ENV = "ROCKETCHAT_ADMIN_PASSWORD"
+
+
+def custom_field_name(name: str) -> str:
+    """A name Rocket.Chat accepts for a custom field (letters, digits, ``-`` and ``_``)."""
+    if not re.fullmatch(r"[0-9a-zA-Z_-]+", name):
+        raise argparse.ArgumentTypeError(f"invalid custom field name: {name!r}")
+    return name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--no-rate-limit", action="store_true", help="disable the REST rate limiter"
+    )
+    parser.add_argument(
+        "--custom-field",
+        action="append",
+        default=[],
+        type=custom_field_name,
+        help="define this visitor custom field (repeatable)",
     )
     return parser
 
@@ -68,6 +90,7 @@ def serve(argv: list[str] | None = None) -> int:
     state = ServerState.open(args.data_dir, rate_limit=not args.no_rate_limit)
     try:
         state.settings.set("Site_Url", url)
+        seed(state, args.custom_field)
         password, source = _admin_password(args)
         created_password = password
         if (

@@ -8,9 +8,10 @@ Route modules declare endpoints on a :class:`RouteGroup`::
     async def get_visitor(ctx: Context) -> Result:
         return {"visitor": ...}
 
-For every request :func:`dispatch` runs (``rocketchat-api.md`` §1.5): route/method match
-(404/405) → authentication (401) → deprecation headers → rate limiter (429) → AJV schema of
-the query (GET) or body (others) (400 ``invalid-params``) → permissions (403) → handler.
+For every request :func:`dispatch` runs (as ``apps/meteor/app/api/server/api.ts`` does):
+route/method match (404/405) → authentication (401) → deprecation headers → rate limiter
+(429) → AJV schema of the query (GET) or body (others) (400 ``invalid-params``) → permissions
+(403) → handler.
 A handler returns a mapping (rendered as ``{**mapping, "success": true}``) or a ready
 ``Response``; it raises :mod:`.errors` exceptions for failures. Unexpected exceptions become
 ``400 {"success": false, "error": "<message>"}`` like Rocket.Chat (and are logged).

@@ -1,4 +1,4 @@
-"""DDP over ``/websocket`` for the embedded server (``rocketchat-api.md`` §6).
+"""DDP over ``/websocket`` for the embedded server (``apps/meteor/server/modules/streamer/``).
 
 One :class:`DDPSession` per websocket: the handshake, heartbeats both ways, the agent ``login``
 (presence online while logged in), the visitor's ``livechat:setUpConnection`` (its open rooms go

@@ -1,4 +1,6 @@
-"""Exceptions rendering Rocket.Chat's exact REST error envelopes (``rocketchat-api.md`` §1.3-1.4).
+"""Exceptions rendering Rocket.Chat's exact REST error envelopes.
+
+As ``API.v1.failure`` / ``unauthorized`` build them in ``apps/meteor/app/api/server/api.ts``.
 
 Raise one of these anywhere below a route; the API dispatcher turns it into the response:
 

@@ -1,4 +1,4 @@
-"""Identifier generators matching Rocket.Chat's formats (``rocketchat-api.md`` §1.8)."""
+"""Identifier generators matching Rocket.Chat's formats (Meteor ``Random.id()``, ObjectIds)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 REST handlers and DDP connections run on the same asyncio loop (one uvicorn server), so
 publishing is a plain synchronous call that fans an event out to subscriber queues.
 
-Stream and event names are Rocket.Chat's (``rocketchat-api.md`` §6), with these args:
+Stream and event names are Rocket.Chat's
+(``apps/meteor/server/modules/notifications/notifications.module.ts``), with these args:
 
 * ``stream-room-messages`` / ``<rid>``: ``[message_doc]``
 * ``stream-livechat-room`` / ``<rid>``: ``[{"type": "agentData" | "agentStatus" | ...}]``
@@ -92,6 +93,3 @@ class Broadcaster:
             sub.queue.put_nowait((stream, event_name, args))
         for listener in self._listeners:
             listener(stream, event_name, args)
-
-    def subscriber_count(self, stream: str, event_name: str) -> int:
-        return len(self._subs.get((stream, event_name), ()))

@@ -1,4 +1,4 @@
-"""Rocket.Chat's REST rate limiter (``rocketchat-api.md`` §1.6).
+"""Rocket.Chat's REST rate limiter (``rateLimiterOptions``, ``apps/meteor/app/api/server/api.ts``).
 
 One fixed window per route rule (``"/api/v1/<pattern><method>"``): the window starts with the
 first call after the previous one expired and is shared by every client IP; each IP has its

@@ -7,7 +7,8 @@
         server.admin_username, server.admin_password   # log in as admin
 
 It listens on ``host`` (127.0.0.1) and ``port`` (0 = a free port), keeps data in ``data_dir``
-(a temporary directory removed on exit when ``None``) and stops cleanly on exit.
+(a temporary directory removed on exit when ``None``) and stops cleanly on exit. Like the CLI it
+starts with an offline e-mail set and defines the visitor ``custom_fields`` it is given.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import asyncio
 import secrets
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -29,6 +30,9 @@ from .services import users
 from .state import ServerState
 
 ADMIN_EMAIL_DOMAIN = "localhost"
+#: Seeded on first start. A deliberate difference: Rocket.Chat's default is "" (offline
+#: messages refused until an admin sets one); here they work out of the box, logged, not mailed.
+OFFLINE_EMAIL = "offline@example.com"
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -78,6 +82,42 @@ def ensure_admin(
     return "updated"
 
 
+def _seed_offline_email(state: ServerState) -> None:
+    """Set ``Livechat_offline_email`` unless it was ever stored (an explicit "" stays "")."""
+    if state.store.settings.get("Livechat_offline_email") is None:
+        state.settings.set("Livechat_offline_email", OFFLINE_EMAIL)
+
+
+def _define_custom_fields(state: ServerState, names: Iterable[str]) -> None:
+    """Define visitor-scope custom fields, as Omnichannel > Custom Fields does; keep existing."""
+    for name in names:
+        if state.store.custom_fields.get(name) is None:
+            state.store.custom_fields.save(_custom_field(state, name))
+
+
+def _custom_field(state: ServerState, name: str) -> dict[str, Any]:
+    return {
+        "_id": name,
+        "label": name,
+        "scope": "visitor",
+        "visibility": "visible",
+        "regexp": "",
+        "searchable": True,
+        "type": "input",
+        "required": False,
+        "defaultValue": "",
+        "options": "",
+        "public": True,
+        "_updatedAt": state.now(),
+    }
+
+
+def seed(state: ServerState, custom_fields: Iterable[str] = ()) -> None:
+    """The embedded server's start-up data besides the admin (CLI and :class:`EmbeddedServer`)."""
+    _seed_offline_email(state)
+    _define_custom_fields(state, custom_fields)
+
+
 def uvicorn_config(state: ServerState, **options: Any) -> uvicorn.Config:
     """The uvicorn configuration used by the CLI and :class:`EmbeddedServer`."""
     return uvicorn.Config(
@@ -103,6 +143,7 @@ class EmbeddedServer:
         admin_username: str = "admin",
         admin_password: str | None = None,
         settings: Mapping[str, Any] | None = None,
+        custom_fields: Sequence[str] = (),
     ) -> None:
         self.host = host
         self.port = port
@@ -111,6 +152,7 @@ class EmbeddedServer:
         self.admin_username = admin_username
         self.admin_password = admin_password or generate_password()
         self._settings = dict(settings or {})
+        self._custom_fields = tuple(custom_fields)
         self._state: ServerState | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -143,6 +185,7 @@ class EmbeddedServer:
         self._url = server_url(sock)
         state = ServerState.open(self._data_dir, rate_limit=self.rate_limit)
         state.settings.set("Site_Url", self._url)
+        seed(state, self._custom_fields)
         state.settings.update(self._settings)
         ensure_admin(state, self.admin_username, self.admin_password)
         self._state = state

@@ -1,4 +1,6 @@
-"""Rocket.Chat settings by their real names, with Rocket.Chat's defaults (rocketchat-api.md §5.5).
+"""Rocket.Chat settings by their real names, with Rocket.Chat's defaults.
+
+The defaults come from ``apps/meteor/server/settings/omnichannel.ts`` and its neighbours.
 
 Values live in the ``settings`` collection (``{"_id": name, "value": ..., "type": ...}``) and are
 cached in memory; :meth:`Settings.set` writes through. Unknown names are refused by
@@ -91,6 +93,7 @@ DEFAULTS: dict[str, Any] = {
     "Livechat_hide_system_messages": ["uj", "ul", "livechat-close"],
     "Livechat_widget_logo": "",
     "Livechat_hide_watermark": False,
+    "Livechat_hide_expand_chat": False,
     "Livechat_waiting_queue": False,
     "Livechat_waiting_queue_message": "",
     "Livechat_maximum_chats_per_agent": 0,

@@ -10,9 +10,10 @@ installed. Fixtures:
     against Rocket.Chat: :meth:`~LivechatTestServer.create_agent`,
     :meth:`~LivechatTestServer.set_routing`, :meth:`~LivechatTestServer.set_setting`,
     :meth:`~LivechatTestServer.agent_send`, :meth:`~LivechatTestServer.close_room`,
-    :meth:`~LivechatTestServer.create_department`, :meth:`~LivechatTestServer.take`.
-    After each test the settings it changed are restored and every agent is taken offline
-    and not-available, so tests do not see each other's routing state.
+    :meth:`~LivechatTestServer.create_department`, :meth:`~LivechatTestServer.take`,
+    :meth:`~LivechatTestServer.define_custom_field`.
+    After each test the settings and custom fields it changed are restored and every agent is
+    taken offline and not-available, so tests do not see each other's routing state.
 
 ``livechat_client`` / ``async_livechat_client``
     ``rocketchat_livechat.LivechatClient`` / ``AsyncLivechatClient`` connected to that server.
@@ -26,7 +27,7 @@ import itertools
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
@@ -44,6 +45,20 @@ else:  # async fixtures need pytest-asyncio; else a plain fixture (pytest-asynci
         _async_fixture = pytest.fixture
 
 _counter = itertools.count(1)
+
+#: ``customFieldData`` keys of ``livechat/custom-fields.save`` besides ``field``
+_CUSTOM_FIELD_KEYS = (
+    "label",
+    "scope",
+    "visibility",
+    "regexp",
+    "searchable",
+    "type",
+    "required",
+    "defaultValue",
+    "options",
+    "public",
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,7 @@ class LivechatTestServer:
     http: httpx2.Client
     admin_headers: dict[str, str]
     _saved_settings: dict[str, Any] = field(default_factory=dict)
+    _saved_custom_fields: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -125,6 +141,55 @@ class LivechatTestServer:
     def set_routing(self, method: str) -> None:
         """``Auto_Selection`` or ``Manual_Selection``."""
         self.set_setting("Livechat_Routing_Method", method)
+
+    # custom fields ------------------------------------------------------------------------------
+
+    def define_custom_field(
+        self,
+        field: str,
+        *,
+        scope: Literal["visitor", "room"] = "visitor",
+        label: str | None = None,
+        visibility: Literal["visible", "hidden"] = "visible",
+        regexp: str = "",
+        required: bool = False,
+        default_value: str = "",
+        options: str = "",
+        public: bool = True,
+    ) -> dict[str, Any]:
+        """Define (or redefine) a custom field as admin, as Omnichannel > Custom Fields does.
+
+        ``livechat/custom-fields.save``; the previous definition is restored after the test.
+        """
+        existing = self._get(f"livechat/custom-fields/{field}")["customField"]
+        self._saved_custom_fields.setdefault(field, existing)
+        data = {
+            "field": field,
+            "label": label or field,
+            "scope": scope,
+            "visibility": visibility,
+            "regexp": regexp,
+            "required": required,
+            "defaultValue": default_value,
+            "options": options,
+            "public": public,
+        }
+        return self._save_custom_field(data, exists=existing is not None)
+
+    def _save_custom_field(self, data: dict[str, Any], *, exists: bool) -> dict[str, Any]:
+        """Rocket.Chat updates ``customFieldId`` (which must exist) or creates when it is null."""
+        body = {"customFieldId": data["field"] if exists else None, "customFieldData": data}
+        saved: dict[str, Any] = self._post("livechat/custom-fields.save", body)["customField"]
+        return saved
+
+    def _restore_custom_fields(self) -> None:
+        for name, previous in self._saved_custom_fields.items():
+            if previous is None:
+                self._post("livechat/custom-fields.remove", {"_id": name})
+            else:
+                data = {k: previous[k] for k in _CUSTOM_FIELD_KEYS if k in previous}
+                self._save_custom_field({"field": name, **data}, exists=True)
+        self._saved_custom_fields.clear()
 
     # agents and departments -------------------------------------------------------------------
 
@@ -227,7 +292,7 @@ class LivechatTestServer:
     # teardown -----------------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Restore changed settings and take every agent offline and not-available.
+        """Restore changed settings and custom fields; take every agent offline, not-available.
 
         All agents, not only this test's: agents brought online by other means (a DDP
         login, ``users.setStatus``) must not catch the next test's rooms.
@@ -235,6 +300,7 @@ class LivechatTestServer:
         for setting_id, value in self._saved_settings.items():
             self.set_setting(setting_id, value)
         self._saved_settings.clear()
+        self._restore_custom_fields()
         offset = 0
         while True:
             found = self._get("livechat/users/agent", count=100, offset=offset)

@@ -162,7 +162,7 @@ async def test_upload_a_path_with_progress(
         chat.rid,
         path,
         chat.token,
-        "the diagram",
+        description="the diagram",
         progress=lambda sent, total: progress.append((sent, total)),
     )
     assert message.rid == chat.rid

@@ -36,7 +36,7 @@ async def test_config_with_a_token_knows_the_visitor_room_and_agent(
     async_livechat_client: AsyncLivechatClient, livechat_server: LivechatTestServer
 ) -> None:
     chat = await open_chat(async_livechat_client, livechat_server)
-    config = await async_livechat_client.config.get_config(chat.token)
+    config = await async_livechat_client.config.get_config(token=chat.token)
     assert config.guest is not None and config.guest.token == chat.token
     assert config.room is not None and config.room.id == chat.rid
     assert config.agent is not None and config.agent.username == chat.agent.username
@@ -73,7 +73,7 @@ async def test_tokens_with_reserved_characters_round_trip(
     token = "tok:+@=,;~ é-" + new_visitor_token()
     visitor = await async_livechat_client.visitor.register_visitor(token)
     assert (await async_livechat_client.visitor.get_visitor(token)).id == visitor.id
-    config = await async_livechat_client.config.get_config(token)
+    config = await async_livechat_client.config.get_config(token=token)
     assert config.guest is not None and config.guest.token == token
 
 
@@ -131,6 +131,36 @@ async def test_custom_fields(
     with pytest.raises(BadRequestError) as caught:
         await async_livechat_client.visitor.set_custom_field(token, "no-such-field", "x")
     assert caught.value.error == "invalid-custom-field"
+
+
+async def test_custom_field_with_a_value_is_kept_without_overwrite(
+    async_livechat_client: AsyncLivechatClient, livechat_server: LivechatTestServer
+) -> None:
+    field = f"tier-{new_visitor_token()[:8]}"
+    data = {"field": field, "label": "Tier", "scope": "visitor", "visibility": "visible"}
+    livechat_server.http.post(
+        "/api/v1/livechat/custom-fields.save",
+        json={"customFieldId": None, "customFieldData": data},
+        headers=livechat_server.admin_headers,
+    ).raise_for_status()
+    try:
+        token = await register(async_livechat_client)
+        await async_livechat_client.visitor.set_custom_field(token, field, "gold")
+        with pytest.raises(BadRequestError) as caught:
+            await async_livechat_client.visitor.set_custom_field(
+                token, field, "silver", overwrite=False
+            )
+        assert (caught.value.code, caught.value.details) == (400, {"success": False})
+        expected = f"custom field '{field}' was not set: it already has a value and overwrite=False"
+        assert expected in str(caught.value)
+        visitor = await async_livechat_client.visitor.get_visitor(token)
+        assert visitor.livechat_data[field] == "gold"
+    finally:
+        livechat_server.http.post(
+            "/api/v1/livechat/custom-fields.remove",
+            json={"_id": field},
+            headers=livechat_server.admin_headers,
+        ).raise_for_status()
 
 
 async def test_page_visited(

@@ -1,4 +1,4 @@
-"""LivechatConfig against the seed manual and the 6.14 shape in rocketchat-api.md 3.1."""
+"""LivechatConfig against the seed manual and Rocket.Chat 6.14's ``livechat/config`` shape."""
 
 from __future__ import annotations
 

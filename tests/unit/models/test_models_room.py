@@ -13,7 +13,6 @@ from rocketchat_livechat.models import (
     Room,
     RoomResult,
     SurveyResult,
-    TransferredRoom,
 )
 
 RoundTrip = Callable[[BaseModel, dict[str, Any]], None]
@@ -142,11 +141,3 @@ def test_survey_result_seed_list_shape(seed: dict[str, Any]) -> None:
     survey = SurveyResult.model_validate(seed["room_survey"])
     assert survey.rid == "room_def"
     assert survey.data == {"friendliness": "4", "speed": "5"}
-
-
-def test_transferred_room() -> None:
-    transferred = TransferredRoom.model_validate(
-        {"room": {"_id": "r1", "t": "l", "departmentId": "d2", "open": True, "v": {"_id": "v"}}}
-    )
-    assert transferred.room.department_id == "d2"
-    assert transferred.room.open is True

@@ -1,4 +1,4 @@
-"""Visitor models against the seed manual's and rocketchat-api.md's payloads."""
+"""Visitor models against the seed manual's and Rocket.Chat's payloads."""
 
 from __future__ import annotations
 

@@ -1,13 +1,12 @@
+"""``client.config``: the widget configuration."""
+
 from __future__ import annotations
 
-from ..._core.endpoints import config as endpoint
-from ...models import LivechatConfig
-from ._base import AsyncResource
+from ..._core.endpoints import config
+from ._base import AsyncEndpointMethod, AsyncResource
 
 
 class AsyncConfigResource(AsyncResource):
-    async def get_config(
-        self, token: str | None = None, department: str | None = None
-    ) -> LivechatConfig:
-        """The widget configuration; with ``token``, also the visitor, its open room and agent."""
-        return await self._client._request(endpoint.get_config(token, department))
+    get_config = AsyncEndpointMethod(config.get_config)
+    get_appearance = AsyncEndpointMethod(config.get_appearance)
+    set_appearance = AsyncEndpointMethod(config.set_appearance)

@@ -1,42 +1,31 @@
+"""``client.users``: livechat agents and managers, and the agent's availability."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Unpack
 
-from ..._core.endpoints import users as endpoint
+from ..._core.endpoint import CallOptions
+from ..._core.endpoints import users
 from ..._core.endpoints.users import UserType
 from ..._core.pagination import OffsetPager
-from ...models import AgentStatus, LivechatUser, Page, UserRef
-from ._base import AsyncResource
+from ...models import LivechatUser
+from ._base import AsyncEndpointMethod, AsyncResource
 
 
 class AsyncUsersResource(AsyncResource):
-    async def list_users(
-        self, user_type: UserType, offset: int | None = None, count: int | None = None
-    ) -> Page[LivechatUser]:
-        """One page of livechat agents (``"agent"``) or managers (``"manager"``)."""
-        return await self._client._request(endpoint.list_users(user_type, offset, count))
+    list_users = AsyncEndpointMethod(users.list_users)
+    create_user = AsyncEndpointMethod(users.create_user)
+    get_user = AsyncEndpointMethod(users.get_user)
+    delete_user = AsyncEndpointMethod(users.delete_user)
+    set_agent_status = AsyncEndpointMethod(users.set_agent_status)
 
     async def iter_users(
-        self, user_type: UserType, *, page_size: int = 50
+        self, user_type: UserType, *, page_size: int = 50, **options: Unpack[CallOptions]
     ) -> AsyncIterator[LivechatUser]:
+        """Every agent or manager, page by page."""
         pager: OffsetPager[LivechatUser] = OffsetPager(page_size)
         while not pager.done:
-            page = await self.list_users(user_type, offset=pager.offset, count=page_size)
+            page = await self.list_users(user_type, offset=pager.offset, count=page_size, **options)
             for user in pager.advance(page):
                 yield user
-
-    async def create_user(self, user_type: UserType, username: str) -> UserRef:
-        """Give an existing user the agent or manager role."""
-        return await self._client._request(endpoint.create_user(user_type, username))
-
-    async def get_user(self, user_type: UserType, user_id: str) -> LivechatUser | None:
-        """``None`` when the user exists but lacks the role."""
-        return await self._client._request(endpoint.get_user(user_type, user_id))
-
-    async def delete_user(self, user_type: UserType, user_id: str) -> None:
-        """Take the agent or manager role away."""
-        await self._client._request(endpoint.delete_user(user_type, user_id))
-
-    async def set_agent_status(self, status: str, agent_id: str | None = None) -> AgentStatus:
-        """``"available"`` or ``"not-available"`` for routing (yourself, or ``agent_id``)."""
-        return await self._client._request(endpoint.set_agent_status(status, agent_id))

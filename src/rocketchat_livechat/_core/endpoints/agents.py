@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from ...models import AgentInfo
 from .. import parsing
 from .. import validation as v
-from ..request import Call, Request, api_path, query_params
+from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ._samples import AGENT, RID, TOKEN
 
 
-def get_agent_info(rid: str, token: str) -> Call[AgentInfo]:
-    route = "livechat/agent.info/{rid}/{token}"
-    path = api_path(route, rid=v.path_segment("rid", rid), token=v.path_segment("token", token))
-    request = Request("GET", route, path, idempotent=True)
-    return Call(request, parsing.under(AgentInfo, "agent"))
+@endpoint(
+    "GET",
+    "livechat/agent.info/{rid}/{token}",
+    parse=parsing.under(AgentInfo, "agent"),
+    secret=("token",),
+    idempotent=True,
+    samples=[Sample((RID, TOKEN), response={"agent": AGENT})],
+)
+def get_agent_info(rid: str, token: str, **options: Unpack[CallOptions]) -> Parts:
+    """The agent serving the visitor's room (``hidden_info`` when agents are hidden)."""
+    return Parts(path={"rid": v.path_segment("rid", rid), "token": v.path_segment("token", token)})
 
 
-def get_next_agent(token: str, department: str | None = None) -> Call[AgentInfo | None]:
-    """``None`` when the visitor already has an open room (the server then names no agent)."""
-    route = "livechat/agent.next/{token}"
-    path = api_path(route, token=v.path_segment("token", token))
-    params = query_params({"department": v.optional_str("department", department)})
-    request = Request("GET", route, path, params=params, idempotent=True)
-    return Call(request, parsing.optional_under(AgentInfo, "agent"))
+@endpoint(
+    "GET",
+    "livechat/agent.next/{token}",
+    parse=parsing.optional_under(AgentInfo, "agent"),
+    secret=("token",),
+    idempotent=True,
+    schema="isGETAgentNextToken",
+    samples=[
+        Sample((TOKEN,), {"department": "dep-1"}, response={"agent": AGENT}),
+        Sample((TOKEN,), response={"success": True}),
+    ],
+)
+def get_next_agent(
+    token: str, *, department: str | None = None, **options: Unpack[CallOptions]
+) -> Parts:
+    """The agent who would serve a new chat; ``None`` when the visitor already has an open room
+    (the server then names no agent)."""
+    return Parts(
+        path={"token": v.path_segment("token", token)},
+        params={"department": v.optional_str("department", department)},
+    )

@@ -1,32 +1,16 @@
-"""Login, logout and the server's version."""
+"""Login, logout and the server's version (methods of the client itself)."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Unpack
 
 from ...errors import UnexpectedResponseError
 from ...models import LoginResult
+from .. import parsing
 from .. import validation as v
-from ..request import Call, Request
-
-
-def login(username: str, password: str) -> Call[LoginResult]:
-    body = {
-        "user": v.required_str("username", username),
-        "password": v.required_str("password", password),
-    }
-    return Call(Request("POST", "login", "login", json=body), LoginResult.from_response)
-
-
-def logout() -> Call[Any]:
-    return Call(Request("POST", "logout", "logout", auth="user"), lambda body: body)
-
-
-def server_info() -> Call[tuple[int, ...]]:
-    """``GET /api/info`` → the server version as a tuple, e.g. ``(7, 10, 0)``."""
-    request = Request("GET", "info", "info", idempotent=True, api_prefix="api/")
-    return Call(request, parse_version)
+from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..parsing import Parser
 
 
 def parse_version(body: Any) -> tuple[int, ...]:
@@ -37,3 +21,43 @@ def parse_version(body: Any) -> tuple[int, ...]:
             "unexpected response: no server version", code=200, details=body
         )
     return tuple(int(part) for part in match.groups(default="0"))
+
+
+_LOGIN_ANSWER = {"status": "success", "data": {"userId": "u1", "authToken": "secret-token"}}
+
+
+@endpoint(
+    "POST",
+    "login",
+    parse=Parser(LoginResult.from_response, "LoginResult"),
+    secret=("password",),
+    samples=[Sample(("bob", "pa55"), response=_LOGIN_ANSWER)],
+)
+def login(username: str, password: str, **options: Unpack[CallOptions]) -> Parts:
+    """Log in as an agent/manager; later agent-side calls use this session."""
+    return Parts(
+        json={
+            "user": v.required_str("username", username),
+            "password": v.required_str("password", password),
+        }
+    )
+
+
+@endpoint("POST", "logout", parse=parsing.nothing, auth="user", samples=[Sample()])
+def logout(**options: Unpack[CallOptions]) -> Parts:
+    """End the user session (no-op when not logged in)."""
+    return Parts()
+
+
+@endpoint(
+    "GET",
+    "info",
+    parse=Parser(parse_version, "tuple[int, ...]"),
+    idempotent=True,
+    api_prefix="api/",
+    samples=[Sample(response={"version": "7.10.0", "success": True})],
+)
+def server_version(**options: Unpack[CallOptions]) -> Parts:
+    """The server's version from ``GET /api/info`` (e.g. ``(7, 10, 0)``), fetched once per
+    client."""
+    return Parts()

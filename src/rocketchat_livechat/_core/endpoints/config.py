@@ -1,19 +1,116 @@
-"""``GET livechat/config``."""
+"""``GET livechat/config``, and ``GET``/``POST livechat/appearance`` (manager side)."""
 
 from __future__ import annotations
 
-from ...models import LivechatConfig
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Unpack
+
+from ...errors import InvalidArgumentError
+from ...models import AppearanceSetting, LivechatConfig
 from .. import parsing
 from .. import validation as v
-from ..request import Call, Request, query_params
+from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ._samples import TOKEN
+
+AppearanceValue = str | bool | int | float | Sequence[str]
+AppearanceSettings = Mapping[str, AppearanceValue] | Sequence[Mapping[str, Any]]
 
 
-def get_config(token: str | None = None, department: str | None = None) -> Call[LivechatConfig]:
-    params = query_params(
-        {
+@endpoint(
+    "GET",
+    "livechat/config",
+    parse=parsing.under(LivechatConfig, "config"),
+    idempotent=True,
+    schema="isGETLivechatConfigParams",
+    samples=[
+        Sample(response={"config": {"enabled": True, "online": False}}),
+        Sample(kwargs={"token": TOKEN, "department": "dep-1"}, response={"config": {}}),
+    ],
+)
+def get_config(
+    *,
+    token: str | None = None,
+    department: str | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """The widget configuration; with ``token``, also the visitor, its open room and agent."""
+    return Parts(
+        params={
             "token": v.optional_str("token", token),
             "department": v.optional_str("department", department),
         }
     )
-    request = Request("GET", "livechat/config", "livechat/config", params=params, idempotent=True)
-    return Call(request, parsing.under(LivechatConfig, "config"))
+
+
+@endpoint(
+    "GET",
+    "livechat/appearance",
+    parse=parsing.list_under(AppearanceSetting, "appearance"),
+    auth="user",
+    idempotent=True,
+    samples=[Sample(response={"appearance": [{"_id": "Livechat_title", "value": "Support"}]})],
+)
+def get_appearance(**options: Unpack[CallOptions]) -> Parts:
+    """The widget's appearance settings (manager: ``view-livechat-manager``)."""
+    return Parts()
+
+
+@endpoint(
+    "POST",
+    "livechat/appearance",
+    parse=parsing.nothing,
+    auth="user",
+    idempotent=True,
+    schema="isPOSTLivechatAppearanceParams",
+    samples=[
+        Sample(({"Livechat_title": "Support", "Livechat_enable_message_character_limit": True},)),
+        Sample(([{"_id": "Livechat_message_character_limit", "value": 500}],)),
+    ],
+)
+def set_appearance(settings: AppearanceSettings, **options: Unpack[CallOptions]) -> Parts:
+    """Change appearance settings: ``{setting_id: value}`` or ``[{"_id", "value"}]``."""
+    return Parts(json=_appearance_list(settings))
+
+
+def _appearance_list(settings: object) -> list[dict[str, Any]]:
+    """``{setting_id: value}`` or ``[{_id, value}]`` → Rocket.Chat's non-empty list."""
+    if isinstance(settings, Mapping):
+        items: list[object] = [{"_id": k, "value": val} for k, val in settings.items()]
+    elif isinstance(settings, Sequence) and not isinstance(settings, str | bytes | bytearray):
+        items = list(settings)
+    else:
+        raise InvalidArgumentError("settings", "expected a dict or a list of {_id, value}")
+    if not items:
+        raise InvalidArgumentError("settings", "must not be empty")
+    return [_appearance_item(f"settings[{i}]", item) for i, item in enumerate(items)]
+
+
+def _appearance_item(name: str, item: object) -> dict[str, Any]:
+    if not isinstance(item, Mapping) or not {"_id", "value"} <= item.keys():
+        raise InvalidArgumentError(name, "expected a mapping with '_id' and 'value'")
+    return {
+        "_id": v.required_str(f"{name}._id", item["_id"]),
+        "value": _appearance_value(f"{name}.value", item["value"]),
+    }
+
+
+def _appearance_value(name: str, value: object) -> str | bool | int | float | list[str]:
+    """A string, bool, finite number or list of strings (what the setting types hold)."""
+    if isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidArgumentError(name, "must be a finite number")
+        return value
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        return [_option(f"{name}[{i}]", item) for i, item in enumerate(value)]
+    raise InvalidArgumentError(
+        name, f"expected a string, bool, number or list of strings, got {type(value).__name__}"
+    )
+
+
+def _option(name: str, item: object) -> str:
+    if not isinstance(item, str):
+        raise InvalidArgumentError(name, f"expected a string, got {type(item).__name__}")
+    return item

@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
-from ...models import Department, DepartmentDetails, Page
+from typing import Unpack
+
+from ...models import Department, DepartmentDetails
 from .. import parsing
 from .. import validation as v
-from ..request import Call, Request, api_path, query_params
+from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ._samples import DEPARTMENT, page
 
 
+@endpoint(
+    "GET",
+    "livechat/department",
+    parse=parsing.page_under(Department, "departments"),
+    auth="user",
+    idempotent=True,
+    schema="isGETLivechatDepartmentProps",
+    samples=[
+        Sample(response=page("departments", DEPARTMENT)),
+        Sample(
+            kwargs={
+                "text": "Sal",
+                "enabled": True,
+                "only_my_departments": False,
+                "offset": 0,
+                "count": 10,
+            },
+            response=page("departments"),
+        ),
+    ],
+)
 def list_departments(
+    *,
     text: str | None = None,
     enabled: bool | None = None,
     only_my_departments: bool | None = None,
     offset: int | None = None,
     count: int | None = None,
-) -> Call[Page[Department]]:
-    params = query_params(
-        {
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """One page of departments (agent/manager)."""
+    return Parts(
+        params={
             "text": v.optional_str("text", text),
             "enabled": v.optional_bool("enabled", enabled),
             "onlyMyDepartments": v.optional_bool("only_my_departments", only_my_departments),
@@ -24,20 +51,17 @@ def list_departments(
             "count": v.optional_int("count", count, minimum=1),
         }
     )
-    request = Request(
-        "GET",
-        "livechat/department",
-        "livechat/department",
-        params=params,
-        auth="user",
-        idempotent=True,
-    )
-    return Call(request, parsing.page_under(Department, "departments"))
 
 
-def get_department(department_id: str) -> Call[DepartmentDetails]:
-    route = "livechat/department/{department_id}"
-    path = api_path(route, department_id=v.path_segment("department_id", department_id))
-    return Call(
-        Request("GET", route, path, auth="user", idempotent=True), parsing.whole(DepartmentDetails)
-    )
+@endpoint(
+    "GET",
+    "livechat/department/{department_id}",
+    parse=parsing.whole(DepartmentDetails),
+    auth="user",
+    idempotent=True,
+    schema="isLivechatDepartmentIdProps",
+    samples=[Sample(("dep-1",), response={"department": DEPARTMENT, "agents": []})],
+)
+def get_department(department_id: str, **options: Unpack[CallOptions]) -> Parts:
+    """A department and its agents."""
+    return Parts(path={"department_id": v.path_segment("department_id", department_id)})

@@ -2,60 +2,80 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+from typing import Unpack
 
-from ...models import Inquiry, Page
+from ...models import Inquiry
 from .. import parsing
 from .. import validation as v
-from ..request import Call, Request, json_body, query_params
+from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..request import json_body
+from ._samples import INQUIRY, RID, page
 
 
+@endpoint(
+    "GET",
+    "livechat/inquiries.list",
+    parse=parsing.page_under(Inquiry, "inquiries"),
+    auth="user",
+    idempotent=True,
+    schema="isGETLivechatInquiriesListParams",
+    samples=[
+        Sample(response=page("inquiries", INQUIRY)),
+        Sample(
+            kwargs={"department": "dep-1", "offset": 5, "count": 5, "sort": {"ts": -1}},
+            response=page("inquiries"),
+        ),
+    ],
+)
 def list_inquiries(
+    *,
     department: str | None = None,
     offset: int | None = None,
     count: int | None = None,
     sort: Mapping[str, int] | None = None,
-) -> Call[Page[Inquiry]]:
-    sort_map = v.optional_mapping("sort", sort)
-    params = query_params(
-        {
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """One page of queued inquiries the user may take."""
+    return Parts(
+        params={
             "department": v.optional_str("department", department),
             "offset": v.optional_int("offset", offset),
             "count": v.optional_int("count", count, minimum=1),
-            "sort": None if sort_map is None else json.dumps(dict(sort_map)),
+            "sort": v.optional_json("sort", sort),
         }
     )
-    request = Request(
-        "GET",
-        "livechat/inquiries.list",
-        "livechat/inquiries.list",
-        params=params,
-        auth="user",
-        idempotent=True,
-    )
-    return Call(request, parsing.page_under(Inquiry, "inquiries"))
 
 
-def take_inquiry(inquiry_id: str, user_id: str | None = None) -> Call[None]:
-    body = json_body(
-        inquiryId=v.required_str("inquiry_id", inquiry_id),
-        userId=v.optional_str("user_id", user_id),
+@endpoint(
+    "POST",
+    "livechat/inquiries.take",
+    parse=parsing.nothing,
+    auth="user",
+    schema="isPOSTLivechatInquiriesTakeParams",
+    samples=[Sample(("inq-1",)), Sample(("inq-1",), {"user_id": "u1"})],
+)
+def take_inquiry(
+    inquiry_id: str, *, user_id: str | None = None, **options: Unpack[CallOptions]
+) -> Parts:
+    """Take a queued inquiry (for ``user_id``, or the logged-in user)."""
+    return Parts(
+        json=json_body(
+            inquiryId=v.required_str("inquiry_id", inquiry_id),
+            userId=v.optional_str("user_id", user_id),
+        )
     )
-    request = Request(
-        "POST", "livechat/inquiries.take", "livechat/inquiries.take", json=body, auth="user"
-    )
-    return Call(request, parsing.nothing)
 
 
-def get_inquiry(rid: str) -> Call[Inquiry | None]:
-    params = query_params({"roomId": v.required_str("rid", rid)}, {"roomId": "rid"})
-    request = Request(
-        "GET",
-        "livechat/inquiries.getOne",
-        "livechat/inquiries.getOne",
-        params=params,
-        auth="user",
-        idempotent=True,
-    )
-    return Call(request, parsing.optional_under(Inquiry, "inquiry"))
+@endpoint(
+    "GET",
+    "livechat/inquiries.getOne",
+    parse=parsing.optional_under(Inquiry, "inquiry"),
+    auth="user",
+    idempotent=True,
+    schema="isGETLivechatInquiriesGetOneParams",
+    samples=[Sample((RID,), response={"inquiry": INQUIRY}), Sample((RID,))],
+)
+def get_inquiry(rid: str, **options: Unpack[CallOptions]) -> Parts:
+    """The room's inquiry, or ``None``."""
+    return Parts(params={"roomId": v.required_str("rid", rid)}, arguments={"roomId": "rid"})

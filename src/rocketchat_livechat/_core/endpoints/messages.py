@@ -4,23 +4,62 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Unpack
 
 from ...errors import InvalidArgumentError
 from ...models import DeletedMessage, Message
 from .. import parsing
 from .. import validation as v
+from ..endpoint import CallOptions, Parts, Sample, endpoint
 from ..ids import new_message_id
-from ..request import Call, Request, api_path, json_body, query_params
+from ..request import Call, Request, json_body
+from ._samples import MESSAGE, MESSAGE_ID, RID, TOKEN
+
+_MESSAGE = parsing.under(Message, "message")
 
 
+@endpoint(
+    "GET",
+    "livechat/message/{message_id}",
+    parse=_MESSAGE,
+    idempotent=True,
+    schema="isGETLivechatMessageIdParams",
+    samples=[Sample((MESSAGE_ID, TOKEN, RID), response={"message": MESSAGE})],
+)
+def get_message(message_id: str, token: str, rid: str, **options: Unpack[CallOptions]) -> Parts:
+    """One message of the visitor's room."""
+    return Parts(
+        path={"message_id": v.path_segment("message_id", message_id)},
+        params={"token": v.required_str("token", token), "rid": v.required_str("rid", rid)},
+    )
+
+
+@endpoint(
+    "POST",
+    "livechat/message",
+    parse=_MESSAGE,
+    idempotent=True,  # always carries an _id: a repeat is refused or recovered, never doubled
+    schema="isPOSTLivechatMessageParams",
+    samples=[
+        Sample((TOKEN, RID, "Hello"), response={"message": MESSAGE}),
+        Sample(
+            (TOKEN, RID, "Hello"),
+            {"message_id": MESSAGE_ID, "agent": {"agentId": "agent-1", "username": "agent"}},
+            response={"message": MESSAGE},
+        ),
+    ],
+)
 def send_message(
     token: str,
     rid: str,
     msg: str,
+    *,
     message_id: str | None = None,
     agent: Mapping[str, str] | None = None,
-) -> Call[Message]:
-    """Always carries an ``_id`` (generated when not given), so a retry can never duplicate it."""
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Send a visitor message. Safe to retry: the SDK always sends a message id (generated
+    when ``message_id`` is not given), and a retry that finds it already stored returns it."""
     message_id = v.optional_str("message_id", message_id) or new_message_id()
     body = json_body(
         token=v.required_str("token", token),
@@ -29,87 +68,144 @@ def send_message(
         _id=message_id,
         agent=_agent(agent),
     )
-    request = Request("POST", "livechat/message", "livechat/message", json=body, idempotent=True)
-    return Call(
-        request,
-        parsing.under(Message, "message"),
-        recover=lambda: get_message(message_id, token, rid),
+    return Parts(json=body, recover=lambda: get_message(message_id, token, rid))
+
+
+@endpoint(
+    "PUT",
+    "livechat/message/{message_id}",
+    parse=_MESSAGE,
+    idempotent=True,
+    schema="isPUTLivechatMessageIdParams",
+    samples=[Sample((MESSAGE_ID, TOKEN, RID, "Hello!"), response={"message": MESSAGE})],
+)
+def update_message(
+    message_id: str, token: str, rid: str, msg: str, **options: Unpack[CallOptions]
+) -> Parts:
+    """Edit one of the visitor's own messages."""
+    return Parts(
+        path={"message_id": v.path_segment("message_id", message_id)},
+        json={
+            "token": v.required_str("token", token),
+            "rid": v.required_str("rid", rid),
+            "msg": v.required_str("msg", msg),
+        },
     )
 
 
-def get_message(message_id: str, token: str, rid: str) -> Call[Message]:
-    route = "livechat/message/{message_id}"
-    params = query_params(
-        {"token": v.required_str("token", token), "rid": v.required_str("rid", rid)}
-    )
-    path = api_path(route, message_id=v.path_segment("message_id", message_id))
-    return Call(
-        Request("GET", route, path, params=params, idempotent=True),
-        parsing.under(Message, "message"),
-    )
-
-
-def update_message(message_id: str, token: str, rid: str, msg: str) -> Call[Message]:
-    route = "livechat/message/{message_id}"
-    body = {
-        "token": v.required_str("token", token),
-        "rid": v.required_str("rid", rid),
-        "msg": v.required_str("msg", msg),
-    }
-    path = api_path(route, message_id=v.path_segment("message_id", message_id))
-    return Call(
-        Request("PUT", route, path, json=body, idempotent=True), parsing.under(Message, "message")
+@endpoint(
+    "DELETE",
+    "livechat/message/{message_id}",
+    parse=parsing.under(DeletedMessage, "message"),
+    schema="isDELETELivechatMessageIdParams",
+    samples=[
+        Sample((MESSAGE_ID, TOKEN, RID), response={"message": {"_id": MESSAGE_ID, "ts": None}})
+    ],
+)
+def delete_message(message_id: str, token: str, rid: str, **options: Unpack[CallOptions]) -> Parts:
+    """Delete one of the visitor's own messages."""
+    # DELETE reads its parameters from the JSON body, not the query (livechat/message.ts)
+    return Parts(
+        path={"message_id": v.path_segment("message_id", message_id)},
+        json={"token": v.required_str("token", token), "rid": v.required_str("rid", rid)},
     )
 
 
-def delete_message(message_id: str, token: str, rid: str) -> Call[DeletedMessage]:
-    route = "livechat/message/{message_id}"
-    # DELETE reads its parameters from the JSON body, not the query (rocketchat-api.md §1.1)
-    body = {"token": v.required_str("token", token), "rid": v.required_str("rid", rid)}
-    path = api_path(route, message_id=v.path_segment("message_id", message_id))
-    return Call(Request("DELETE", route, path, json=body), parsing.under(DeletedMessage, "message"))
-
-
+@endpoint(
+    "GET",
+    "livechat/messages.history/{rid}",
+    parse=parsing.list_under(Message, "messages"),
+    idempotent=True,
+    schema="isGETLivechatMessagesHistoryRidParams",
+    samples=[
+        Sample((RID, TOKEN), response={"messages": [MESSAGE]}),
+        Sample(
+            (RID, TOKEN),
+            {
+                "ls": "2024-10-15T02:52:42.123Z",
+                "end": "2024-10-16T00:00:00.000Z",
+                "limit": 20,
+                "offset": 40,
+            },
+            response={"messages": []},
+        ),
+    ],
+)
 def get_message_history(
     rid: str,
     token: str,
+    *,
     ls: str | datetime | None = None,
     end: str | datetime | None = None,
     limit: int | None = None,
     offset: int | None = None,
-) -> Call[list[Message]]:
-    """Newest first; ``end`` keeps only messages strictly older than it."""
-    route = "livechat/messages.history/{rid}"
-    params = query_params(
-        {
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """One page of the room's messages, newest first (server default limit: 20).
+    ``end`` keeps only messages strictly older than it."""
+    return Parts(
+        path={"rid": v.path_segment("rid", rid)},
+        params={
             "token": v.required_str("token", token),
             "ls": v.optional_timestamp("ls", ls),
             "end": v.optional_timestamp("end", end),
             "limit": v.optional_int("limit", limit, minimum=1),
             "offset": v.optional_int("offset", offset),
-        }
+        },
     )
-    path = api_path(route, rid=v.path_segment("rid", rid))
-    request = Request("GET", route, path, params=params, idempotent=True)
-    return Call(request, parsing.list_under(Message, "messages"))
 
 
+@endpoint(
+    "POST",
+    "livechat/offline.message",
+    parse=parsing.text_under("message"),
+    schema="isPOSTLivechatOfflineMessageParams",
+    samples=[
+        Sample(("Alice", "alice@example.com", "Call me"), response={"message": "Sent"}),
+        Sample(
+            ("Alice", "alice@example.com", "Call me"),
+            {"department": "dep-1", "host": "example.com"},
+            response={"message": "Sent"},
+        ),
+    ],
+)
 def send_offline_message(
-    name: str, email: str, message: str, department: str | None = None, host: str | None = None
-) -> Call[str]:
-    body = json_body(
-        name=v.required_str("name", name),
-        email=v.required_str("email", email),
-        message=v.required_str("message", message),
-        department=v.optional_str("department", department),
-        host=v.optional_str("host", host),
+    name: str,
+    email: str,
+    message: str,
+    *,
+    department: str | None = None,
+    host: str | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Leave a message when no agent is online (e-mailed by the server)."""
+    return Parts(
+        json=json_body(
+            name=v.required_str("name", name),
+            email=v.required_str("email", email),
+            message=v.required_str("message", message),
+            department=v.optional_str("department", department),
+            host=v.optional_str("host", host),
+        )
     )
-    request = Request("POST", "livechat/offline.message", "livechat/offline.message", json=body)
-    return Call(request, parsing.value_under("message"))
 
 
-def send_agent_message(rid: str, msg: str, message_id: str | None = None) -> Call[Message]:
-    """An agent's reply (``chat.sendMessage``), made idempotent by its ``_id``."""
+@endpoint(
+    "POST",
+    "chat.sendMessage",
+    parse=_MESSAGE,
+    auth="user",
+    idempotent=True,  # made idempotent by its _id, like send_message
+    schema="isChatSendMessageProps",
+    samples=[
+        Sample((RID, "Hi, how can I help?"), response={"message": MESSAGE}),
+        Sample((RID, "Hi"), {"message_id": MESSAGE_ID}, response={"message": MESSAGE}),
+    ],
+)
+def send_agent_message(
+    rid: str, msg: str, *, message_id: str | None = None, **options: Unpack[CallOptions]
+) -> Parts:
+    """Reply in a room as the logged-in agent (``chat.sendMessage``); safe to retry."""
     message_id = v.optional_str("message_id", message_id) or new_message_id()
     body = {
         "message": {
@@ -118,10 +214,12 @@ def send_agent_message(rid: str, msg: str, message_id: str | None = None) -> Cal
             "_id": message_id,
         }
     }
+    return Parts(json=body, recover=lambda: _agent_message_lookup(message_id))
+
+
+def _agent_message_lookup(message_id: str) -> Call[Message]:
+    """``chat.getMessage``: how a retried agent reply finds the message it already stored."""
     request = Request(
-        "POST", "chat.sendMessage", "chat.sendMessage", json=body, auth="user", idempotent=True
-    )
-    lookup = Request(
         "GET",
         "chat.getMessage",
         "chat.getMessage",
@@ -129,8 +227,7 @@ def send_agent_message(rid: str, msg: str, message_id: str | None = None) -> Cal
         auth="user",
         idempotent=True,
     )
-    parse = parsing.under(Message, "message")
-    return Call(request, parse, recover=lambda: Call(lookup, parse))
+    return Call(request, _MESSAGE)
 
 
 def _agent(agent: object) -> dict[str, str] | None:

@@ -3,119 +3,194 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import ClosedRoom, Page, Room, RoomResult, SurveyResult, UploadedMessage
+from ...models import ClosedRoom, Room, RoomResult, SurveyResult, UploadedMessage
 from .. import parsing
 from .. import validation as v
-from ..request import Call, Request, Upload, api_path, json_body, query_params
+from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..request import Upload, json_body
 from ..uploads import FileInput, Progress, UploadSource
+from ._samples import MESSAGE, RID, ROOM, TOKEN, page
 
 SurveyData = Mapping[str, str | int] | Sequence[Mapping[str, Any]]
 
-# Rocket.Chat 8.0 replaced livechat/room.transfer with livechat/visitor/department.transfer.
-DEPARTMENT_TRANSFER_SINCE = (8, 0)
 
-
-def get_room(token: str, rid: str | None = None, agent_id: str | None = None) -> Call[RoomResult]:
-    params = query_params(
-        {
+@endpoint(
+    "GET",
+    "livechat/room",
+    parse=parsing.whole(RoomResult),
+    idempotent=True,  # get-or-create: repeating it returns the same open room
+    schema="isGETLivechatRoomParams",
+    samples=[
+        Sample((TOKEN,), response={"room": ROOM, "newRoom": True}),
+        Sample((TOKEN,), {"rid": RID, "agent_id": "agent-1"}, response={"room": ROOM}),
+    ],
+)
+def get_room(
+    token: str,
+    *,
+    rid: str | None = None,
+    agent_id: str | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """The visitor's open room, created (and routed) when there is none (``new_room``)."""
+    return Parts(
+        params={
             "token": v.required_str("token", token),
             "rid": v.optional_str("rid", rid),
             "agentId": v.optional_str("agent_id", agent_id),
         }
     )
-    # get-or-create: repeating it returns the same open room, so it is safe to retry
-    request = Request("GET", "livechat/room", "livechat/room", params=params, idempotent=True)
-    return Call(request, parsing.whole(RoomResult))
 
 
-def close_room(rid: str, token: str) -> Call[ClosedRoom]:
-    body = {"token": v.required_str("token", token), "rid": v.required_str("rid", rid)}
-    request = Request("POST", "livechat/room.close", "livechat/room.close", json=body)
-    return Call(request, parsing.whole(ClosedRoom))
+@endpoint(
+    "POST",
+    "livechat/room.close",
+    parse=parsing.whole(ClosedRoom),
+    schema="isPOSTLivechatRoomCloseParams",
+    samples=[Sample((RID, TOKEN), response={"rid": RID, "comment": "Closed by visitor"})],
+)
+def close_room(rid: str, token: str, **options: Unpack[CallOptions]) -> Parts:
+    """Close the visitor's chat."""
+    return Parts(json={"token": v.required_str("token", token), "rid": v.required_str("rid", rid)})
 
 
-def submit_survey(rid: str, token: str, data: SurveyData) -> Call[SurveyResult]:
-    body = {
-        "token": v.required_str("token", token),
-        "rid": v.required_str("rid", rid),
-        "data": survey_items(data),
-    }
-    request = Request(
-        "POST", "livechat/room.survey", "livechat/room.survey", json=body, idempotent=True
+@endpoint(
+    "POST",
+    "livechat/room.survey",
+    parse=parsing.whole(SurveyResult),
+    idempotent=True,
+    schema="isPOSTLivechatRoomSurveyParams",
+    samples=[
+        Sample((RID, TOKEN, {"satisfaction": "5"}), response={"rid": RID, "data": {}}),
+        Sample((RID, TOKEN, [{"name": "satisfaction", "value": 4}]), response={"rid": RID}),
+    ],
+)
+def submit_survey(rid: str, token: str, data: SurveyData, **options: Unpack[CallOptions]) -> Parts:
+    """Rate the chat: ``{"satisfaction": "5", "additionalFeedback": "..."}`` or a list of
+    ``{"name", "value"}``. The server keeps only its known items and values 1-5."""
+    return Parts(
+        json={
+            "token": v.required_str("token", token),
+            "rid": v.required_str("rid", rid),
+            "data": survey_items(data),
+        }
     )
-    return Call(request, parsing.whole(SurveyResult))
 
 
+@endpoint(
+    "POST",
+    "livechat/upload/{rid}",
+    parse=parsing.whole(UploadedMessage),
+    secret=("token",),
+    samples=[
+        Sample((RID, b"hello", TOKEN), response=MESSAGE),
+        Sample(
+            (RID, b"%PDF", TOKEN),
+            {"description": "Q3", "filename": "q3.pdf", "content_type": "application/pdf"},
+            response=MESSAGE,
+        ),
+    ],
+)
 def upload_file(
     rid: str,
     file: FileInput,
     token: str,
-    description: str | None = None,
     *,
+    description: str | None = None,
     filename: str | None = None,
     content_type: str | None = None,
     progress: Progress | None = None,
-) -> Call[UploadedMessage]:
-    route = "livechat/upload/{rid}"
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Upload a path, bytes or binary file object into the room, streamed from disk.
+
+    ``progress(sent_bytes, total_bytes_or_None)`` is called as the upload proceeds.
+    """
     token = v.header_value("token", token)  # it travels in the x-visitor-token header
+    if progress is not None and not callable(progress):
+        raise InvalidArgumentError("progress", "expected a callable(sent, total)")
     source = UploadSource(
         file,
         filename=v.optional_str("filename", filename),
         content_type=None if content_type is None else v.header_value("content_type", content_type),
     )
-    upload = Upload(
-        source, json_body(description=v.optional_str("description", description)), progress
-    )
-    request = Request(
-        "POST",
-        route,
-        api_path(route, rid=v.path_segment("rid", rid)),
+    fields = json_body(description=v.optional_str("description", description))
+    return Parts(
+        path={"rid": v.path_segment("rid", rid)},
         headers={"x-visitor-token": token},
-        upload=upload,
+        upload=Upload(source, fields, progress),
     )
-    return Call(request, parsing.whole(UploadedMessage))
 
 
-def transfer_room(
-    rid: str, token: str, department: str
-) -> Callable[[tuple[int, ...]], Call[Room | None]]:
-    """The visitor moves the chat to ``department``.
-
-    The arguments are checked at once; the returned function builds the call for the server's
-    version, since the route moved in 8.0 (so no version lookup happens for invalid arguments).
-    """
-    body = {
-        "token": v.required_str("token", token),
-        "rid": v.required_str("rid", rid),
-        "department": v.required_str("department", department),
-    }
-
-    def for_version(server_version: tuple[int, ...]) -> Call[Room | None]:
-        route = (
-            "livechat/visitor/department.transfer"
-            if server_version >= DEPARTMENT_TRANSFER_SINCE
-            else "livechat/room.transfer"
-        )
-        return Call(Request("POST", route, route, json=body), parsing.optional_under(Room, "room"))
-
-    return for_version
+@endpoint(
+    "POST",
+    "livechat/room.transfer",
+    parse=parsing.optional_under(Room, "room"),
+    since={(8, 0): "livechat/visitor/department.transfer"},  # 8.0 removed room.transfer
+    schema="isPOSTLivechatVisitorDepartmentTransferParams",
+    samples=[Sample((RID, TOKEN, "dep-2"), response={"room": ROOM}), Sample((RID, TOKEN, "dep-2"))],
+)
+def transfer_room(rid: str, token: str, department: str, **options: Unpack[CallOptions]) -> Parts:
+    """Move the chat to another department (Rocket.Chat >= 8 returns no room: ``None``)."""
+    return Parts(
+        json={
+            "token": v.required_str("token", token),
+            "rid": v.required_str("rid", rid),
+            "department": v.required_str("department", department),
+        }
+    )
 
 
-def request_transcript(rid: str, token: str, email: str) -> Call[str]:
-    body = {
-        "token": v.required_str("token", token),
-        "rid": v.required_str("rid", rid),
-        "email": v.required_str("email", email),
-    }
-    request = Request("POST", "livechat/transcript", "livechat/transcript", json=body)
-    return Call(request, parsing.value_under("message"))
+@endpoint(
+    "POST",
+    "livechat/transcript",
+    parse=parsing.text_under("message"),
+    schema="isPOSTLivechatTranscriptParams",
+    samples=[Sample((RID, TOKEN, "alice@example.com"), response={"message": "Sent"})],
+)
+def request_transcript(rid: str, token: str, email: str, **options: Unpack[CallOptions]) -> Parts:
+    """Ask for the conversation's transcript by e-mail; returns the server's confirmation."""
+    return Parts(
+        json={
+            "token": v.required_str("token", token),
+            "rid": v.required_str("rid", rid),
+            "email": v.required_str("email", email),
+        }
+    )
 
 
+@endpoint(
+    "GET",
+    "livechat/rooms",
+    parse=parsing.page_under(Room, "rooms"),
+    auth="user",
+    idempotent=True,
+    schema="isGETLivechatRoomsParams",
+    samples=[
+        Sample(response=page("rooms", ROOM)),
+        Sample(
+            kwargs={
+                "agents": ["agent-1"],
+                "department_id": "dep-1",
+                "open": True,
+                "created_at": {"start": "2024-01-01T00:00:00.000Z"},
+                "closed_at": {"end": "2024-12-31T00:00:00.000Z"},
+                "tags": ["vip"],
+                "custom_fields": {"plan": "gold"},
+                "offset": 0,
+                "count": 25,
+                "sort": {"ts": -1},
+            },
+            response=page("rooms"),
+        ),
+    ],
+)
 def list_rooms(
+    *,
     agents: Sequence[str] | None = None,
     department_id: str | None = None,
     open: bool | None = None,
@@ -126,39 +201,48 @@ def list_rooms(
     offset: int | None = None,
     count: int | None = None,
     sort: Mapping[str, int] | None = None,
-) -> Call[Page[Room]]:
-    params = query_params(
-        {
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """One page of livechat rooms (agent/manager). ``created_at={"start": ..., "end": ...}``."""
+    return Parts(
+        params={
             "agents": v.optional_str_list("agents", agents),
             "departmentId": v.optional_str("department_id", department_id),
             "open": v.optional_bool("open", open),
             "createdAt": _date_range("created_at", created_at),
             "closedAt": _date_range("closed_at", closed_at),
             "tags": v.optional_str_list("tags", tags),
-            "customFields": _json_param("custom_fields", custom_fields),
+            "customFields": v.optional_json("custom_fields", custom_fields),
             "offset": v.optional_int("offset", offset),
             "count": v.optional_int("count", count, minimum=1),
-            "sort": _json_param("sort", sort),
+            "sort": v.optional_json("sort", sort),
         }
     )
-    request = Request(
-        "GET", "livechat/rooms", "livechat/rooms", params=params, auth="user", idempotent=True
-    )
-    return Call(request, parsing.page_under(Room, "rooms"))
 
 
+@endpoint(
+    "POST",
+    "livechat/room.closeByUser",
+    parse=parsing.nothing,
+    auth="user",
+    schema="isPOSTLivechatRoomCloseByUserParams",
+    samples=[Sample((RID,)), Sample((RID,), {"comment": "Solved", "tags": ["billing"]})],
+)
 def close_room_by_user(
-    rid: str, comment: str | None = None, tags: Sequence[str] | None = None
-) -> Call[None]:
-    body = json_body(
-        rid=v.required_str("rid", rid),
-        comment=v.optional_str("comment", comment),
-        tags=v.optional_str_list("tags", tags),
+    rid: str,
+    *,
+    comment: str | None = None,
+    tags: Sequence[str] | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Close the room as the logged-in agent (Rocket.Chat requires a comment by default)."""
+    return Parts(
+        json=json_body(
+            rid=v.required_str("rid", rid),
+            comment=v.optional_str("comment", comment),
+            tags=v.optional_str_list("tags", tags),
+        )
     )
-    request = Request(
-        "POST", "livechat/room.closeByUser", "livechat/room.closeByUser", json=body, auth="user"
-    )
-    return Call(request, parsing.nothing)
 
 
 def survey_items(data: object) -> list[dict[str, str]]:
@@ -196,8 +280,3 @@ def _date_range(name: str, value: object) -> str | None:
     if unknown or not mapping:
         raise InvalidArgumentError(name, "expected a mapping with 'start' and/or 'end'")
     return json.dumps({k: v.optional_timestamp(f"{name}.{k}", val) for k, val in mapping.items()})
-
-
-def _json_param(name: str, value: object) -> str | None:
-    mapping = v.optional_mapping(name, value)
-    return None if mapping is None else json.dumps(dict(mapping), separators=(",", ":"))

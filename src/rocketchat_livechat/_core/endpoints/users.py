@@ -2,76 +2,121 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Unpack
 
-from ...models import AgentStatus, LivechatUser, Page, UserRef
+from ...models import AgentStatus, LivechatUser, UserRef
 from .. import parsing
 from .. import validation as v
-from ..request import Call, Request, api_path, json_body, query_params
+from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..request import json_body
+from ._samples import USER, page
 
 UserType = Literal["agent", "manager"]
 USER_TYPES = ("agent", "manager")
 AGENT_STATUSES = ("available", "not-available")
 
 
+@endpoint(
+    "GET",
+    "livechat/users/{user_type}",
+    parse=parsing.page_under(LivechatUser, "users"),
+    auth="user",
+    idempotent=True,
+    schema="isLivechatUsersManagerGETProps",
+    samples=[
+        Sample(("agent",), response=page("users", USER)),
+        Sample(("manager",), {"offset": 10, "count": 5}, response=page("users")),
+    ],
+)
 def list_users(
-    user_type: UserType, offset: int | None = None, count: int | None = None
-) -> Call[Page[LivechatUser]]:
-    route = "livechat/users/{user_type}"
-    params = query_params(
-        {
+    user_type: UserType,
+    *,
+    offset: int | None = None,
+    count: int | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """One page of the livechat agents or managers."""
+    return Parts(
+        path={"user_type": v.one_of("user_type", user_type, USER_TYPES)},
+        params={
             "offset": v.optional_int("offset", offset),
             "count": v.optional_int("count", count, minimum=1),
+        },
+    )
+
+
+@endpoint(
+    "POST",
+    "livechat/users/{user_type}",
+    parse=parsing.under(UserRef, "user"),
+    auth="user",
+    idempotent=True,
+    schema="isPOSTLivechatUsersTypeProps",
+    samples=[Sample(("agent", "bob"), response={"user": {"_id": "u1", "username": "bob"}})],
+)
+def create_user(user_type: UserType, username: str, **options: Unpack[CallOptions]) -> Parts:
+    """Give an existing user the livechat agent or manager role."""
+    return Parts(
+        path={"user_type": v.one_of("user_type", user_type, USER_TYPES)},
+        json={"username": v.required_str("username", username)},
+    )
+
+
+@endpoint(
+    "GET",
+    "livechat/users/{user_type}/{user_id}",
+    parse=parsing.optional_under(LivechatUser, "user"),
+    auth="user",
+    idempotent=True,
+    samples=[Sample(("agent", "u1"), response={"user": USER}), Sample(("manager", "u1"))],
+)
+def get_user(user_type: UserType, user_id: str, **options: Unpack[CallOptions]) -> Parts:
+    """One agent or manager; ``None`` when the user exists but does not have the role."""
+    return Parts(
+        path={
+            "user_type": v.one_of("user_type", user_type, USER_TYPES),
+            "user_id": v.path_segment("user_id", user_id),
         }
     )
-    path = api_path(route, user_type=v.one_of("user_type", user_type, USER_TYPES))
-    request = Request("GET", route, path, params=params, auth="user", idempotent=True)
-    return Call(request, parsing.page_under(LivechatUser, "users"))
 
 
-def create_user(user_type: UserType, username: str) -> Call[UserRef]:
-    route = "livechat/users/{user_type}"
-    path = api_path(route, user_type=v.one_of("user_type", user_type, USER_TYPES))
-    body = {"username": v.required_str("username", username)}
-    return Call(
-        Request("POST", route, path, json=body, auth="user", idempotent=True),
-        parsing.under(UserRef, "user"),
+@endpoint(
+    "DELETE",
+    "livechat/users/{user_type}/{user_id}",
+    parse=parsing.nothing,
+    auth="user",
+    idempotent=True,
+    samples=[Sample(("agent", "u1"))],
+)
+def delete_user(user_type: UserType, user_id: str, **options: Unpack[CallOptions]) -> Parts:
+    """Remove the agent or manager role from a user."""
+    return Parts(
+        path={
+            "user_type": v.one_of("user_type", user_type, USER_TYPES),
+            "user_id": v.path_segment("user_id", user_id),
+        }
     )
 
 
-def get_user(user_type: UserType, user_id: str) -> Call[LivechatUser | None]:
-    """``None`` when the user exists but does not have the role."""
-    route = "livechat/users/{user_type}/{user_id}"
-    path = api_path(
-        route,
-        user_type=v.one_of("user_type", user_type, USER_TYPES),
-        user_id=v.path_segment("user_id", user_id),
+@endpoint(
+    "POST",
+    "livechat/agent.status",
+    parse=parsing.whole(AgentStatus),
+    auth="user",
+    idempotent=True,
+    schema="isPOSTLivechatAgentStatusProps",
+    samples=[
+        Sample(("available",), response={"status": "available"}),
+        Sample(("not-available",), {"agent_id": "u1"}),
+    ],
+)
+def set_agent_status(
+    status: str, *, agent_id: str | None = None, **options: Unpack[CallOptions]
+) -> Parts:
+    """Set the livechat availability of the logged-in agent (or of ``agent_id``, as a manager)."""
+    return Parts(
+        json=json_body(
+            status=v.one_of("status", status, AGENT_STATUSES),
+            agentId=v.optional_str("agent_id", agent_id),
+        )
     )
-    request = Request("GET", route, path, auth="user", idempotent=True)
-    return Call(request, parsing.optional_under(LivechatUser, "user"))
-
-
-def delete_user(user_type: UserType, user_id: str) -> Call[None]:
-    route = "livechat/users/{user_type}/{user_id}"
-    path = api_path(
-        route,
-        user_type=v.one_of("user_type", user_type, USER_TYPES),
-        user_id=v.path_segment("user_id", user_id),
-    )
-    return Call(Request("DELETE", route, path, auth="user", idempotent=True), parsing.nothing)
-
-
-def set_agent_status(status: str, agent_id: str | None = None) -> Call[AgentStatus]:
-    body = json_body(
-        status=v.one_of("status", status, AGENT_STATUSES),
-        agentId=v.optional_str("agent_id", agent_id),
-    )
-    request = Request(
-        "POST",
-        "livechat/agent.status",
-        "livechat/agent.status",
-        json=body,
-        auth="user",
-        idempotent=True,
-    )
-    return Call(request, parsing.whole(AgentStatus))

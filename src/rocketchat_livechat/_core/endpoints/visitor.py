@@ -3,26 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from ...errors import InvalidArgumentError
 from ...models import CustomFieldResult, DeletedVisitor, PageVisit, Visitor, VisitorStatus
 from .. import parsing
 from .. import validation as v
-from ..request import Call, Request, api_path, json_body
+from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..request import json_body
+from ._samples import RID, TOKEN, VISITOR
 
 CustomFields = Mapping[str, str] | Sequence[Mapping[str, Any]]
+_VISITOR = parsing.under(Visitor, "visitor")
+_PAGE = {"title": "Pricing", "location": {"href": "https://example.com/pricing"}}
 
 
+@endpoint(
+    "POST",
+    "livechat/visitor",
+    parse=_VISITOR,
+    idempotent=True,
+    samples=[
+        Sample((TOKEN,), response={"visitor": VISITOR}),
+        Sample(
+            (TOKEN,),
+            {
+                "name": "Alice",
+                "email": "alice@example.com",
+                "department": "dep-1",
+                "phone": "+15550100",
+                "username": "alice",
+                "custom_fields": {"plan": "pro"},
+            },
+            response={"visitor": VISITOR},
+        ),
+    ],
+)
 def register_visitor(
     token: str,
+    *,
     name: str | None = None,
     email: str | None = None,
     department: str | None = None,
     phone: str | None = None,
     username: str | None = None,
     custom_fields: CustomFields | None = None,
-) -> Call[Visitor]:
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Register (or update) the visitor with ``token``. Rocket.Chat may answer with an existing
+    visitor's token: use the returned ``visitor.token`` from then on."""
     visitor = json_body(
         token=v.path_segment("token", token),  # it later travels in paths: refuse what can't
         name=v.optional_str("name", name),
@@ -32,67 +61,131 @@ def register_visitor(
         username=v.optional_str("username", username),
         customFields=None if custom_fields is None else custom_field_list(custom_fields),
     )
-    request = Request(
-        "POST", "livechat/visitor", "livechat/visitor", json={"visitor": visitor}, idempotent=True
+    return Parts(json={"visitor": visitor})
+
+
+@endpoint(
+    "GET",
+    "livechat/visitor/{token}",
+    parse=_VISITOR,
+    secret=("token",),
+    idempotent=True,
+    samples=[Sample((TOKEN,), response={"visitor": VISITOR})],
+)
+def get_visitor(token: str, **options: Unpack[CallOptions]) -> Parts:
+    """The visitor registered with ``token``."""
+    return Parts(path={"token": v.path_segment("token", token)})
+
+
+@endpoint(
+    "DELETE",
+    "livechat/visitor/{token}",
+    parse=parsing.under(DeletedVisitor, "visitor"),
+    secret=("token",),
+    samples=[Sample((TOKEN,), response={"visitor": {"_id": "v1", "ts": "2024-10-15T02:52:42Z"}})],
+)
+def delete_visitor(token: str, **options: Unpack[CallOptions]) -> Parts:
+    """Remove the visitor and its data (refused while the visitor has open rooms)."""
+    return Parts(path={"token": v.path_segment("token", token)})
+
+
+@endpoint(
+    "POST",
+    "livechat/visitor.status",
+    parse=parsing.whole(VisitorStatus),
+    idempotent=True,
+    schema="isLivechatVisitorStatusProps",
+    samples=[Sample((TOKEN, "away"), response={"token": TOKEN, "status": "away"})],
+)
+def set_visitor_status(token: str, status: str, **options: Unpack[CallOptions]) -> Parts:
+    """Set the visitor's presence (``online``, ``away``, ``offline``, ...)."""
+    return Parts(
+        json={"token": v.required_str("token", token), "status": v.required_str("status", status)}
     )
-    return Call(request, parsing.under(Visitor, "visitor"))
 
 
-def get_visitor(token: str) -> Call[Visitor]:
-    route = "livechat/visitor/{token}"
-    request = Request(
-        "GET", route, api_path(route, token=v.path_segment("token", token)), idempotent=True
-    )
-    return Call(request, parsing.under(Visitor, "visitor"))
-
-
-def delete_visitor(token: str) -> Call[DeletedVisitor]:
-    route = "livechat/visitor/{token}"
-    request = Request("DELETE", route, api_path(route, token=v.path_segment("token", token)))
-    return Call(request, parsing.under(DeletedVisitor, "visitor"))
-
-
-def set_visitor_status(token: str, status: str) -> Call[VisitorStatus]:
-    body = {"token": v.required_str("token", token), "status": v.required_str("status", status)}
-    request = Request(
-        "POST", "livechat/visitor.status", "livechat/visitor.status", json=body, idempotent=True
-    )
-    return Call(request, parsing.whole(VisitorStatus))
-
-
+@endpoint(
+    "POST",
+    "livechat/custom.field",
+    parse=parsing.under(CustomFieldResult, "field"),
+    schema="isPOSTLivechatCustomFieldParams",
+    samples=[
+        Sample((TOKEN, "plan", "pro"), response={"field": {"key": "plan", "value": "pro"}}),
+        Sample(
+            (TOKEN, "plan", "pro"),
+            {"overwrite": False},
+            response={"field": {"key": "plan", "value": "pro"}},
+        ),
+    ],
+)
 def set_custom_field(
-    token: str, key: str, value: str, overwrite: bool = True
-) -> Call[CustomFieldResult]:
-    body = {
-        "token": v.required_str("token", token),
-        "key": v.required_str("key", key),
-        "value": _field_value("value", value),
-        "overwrite": v.required_bool("overwrite", overwrite),
-    }
-    request = Request("POST", "livechat/custom.field", "livechat/custom.field", json=body)
-    return Call(request, parsing.under(CustomFieldResult, "field"))
-
-
-def set_custom_fields(token: str, fields: CustomFields) -> Call[list[CustomFieldResult]]:
-    body = {
-        "token": v.required_str("token", token),
-        "customFields": custom_field_list(fields, "fields"),
-    }
-    request = Request("POST", "livechat/custom.fields", "livechat/custom.fields", json=body)
-    return Call(request, parsing.list_under(CustomFieldResult, "fields"))
-
-
-def send_page_visited(
-    token: str, rid: str | None, page_info: Mapping[str, Any]
-) -> Call[PageVisit | None]:
-    """``None`` when the server did not record the visit (change type not monitored)."""
-    body = json_body(
-        token=v.required_str("token", token),
-        rid=v.optional_str("rid", rid),
-        pageInfo=_page_info(page_info),
+    token: str, key: str, value: str, *, overwrite: bool = True, **options: Unpack[CallOptions]
+) -> Parts:
+    """Set one custom field of the visitor (defined by an admin in Rocket.Chat)."""
+    return Parts(
+        json={
+            "token": v.required_str("token", token),
+            "key": v.required_str("key", key),
+            "value": _field_value("value", value),
+            "overwrite": v.required_bool("overwrite", overwrite),
+        },
+        empty_failure=_not_set(key, overwrite),
     )
-    request = Request("POST", "livechat/page.visited", "livechat/page.visited", json=body)
-    return Call(request, parsing.optional_under(PageVisit, "page"))
+
+
+def _not_set(key: str, overwrite: bool) -> str:
+    """What Rocket.Chat's bare failure of ``custom.field`` means: nothing was written."""
+    reason = "this value" if overwrite else "a value and overwrite=False"
+    return (
+        f"custom field {key!r} was not set: it already has {reason} "
+        "(or, for a room-scope field, the visitor has no open room)"
+    )
+
+
+@endpoint(
+    "POST",
+    "livechat/custom.fields",
+    parse=parsing.list_under(CustomFieldResult, "fields"),
+    schema="isPOSTLivechatCustomFieldsParams",
+    samples=[
+        Sample((TOKEN, {"plan": "pro"}), response={"fields": [{"Key": "plan", "value": "pro"}]}),
+        Sample(
+            (TOKEN, [{"key": "plan", "value": "pro", "overwrite": False}]),
+            response={"fields": []},
+        ),
+    ],
+)
+def set_custom_fields(token: str, fields: CustomFields, **options: Unpack[CallOptions]) -> Parts:
+    """Set several custom fields: ``{key: value}`` or ``[{key, value, overwrite?}]``."""
+    return Parts(
+        json={
+            "token": v.required_str("token", token),
+            "customFields": custom_field_list(fields, "fields"),
+        }
+    )
+
+
+@endpoint(
+    "POST",
+    "livechat/page.visited",
+    parse=parsing.optional_under(PageVisit, "page"),
+    schema="isPOSTLivechatPageVisitedParams",
+    samples=[
+        Sample((TOKEN, RID, _PAGE), response={"page": {"msg": "Pricing"}}),
+        Sample((TOKEN, None, _PAGE), response={"page": None}),
+    ],
+)
+def send_page_visited(
+    token: str, rid: str | None, page_info: Mapping[str, Any], **options: Unpack[CallOptions]
+) -> Parts:
+    """Record a page the visitor opened; ``None`` when the server did not record it."""
+    return Parts(
+        json=json_body(
+            token=v.required_str("token", token),
+            rid=v.optional_str("rid", rid),
+            pageInfo=_page_info(page_info),
+        )
+    )
 
 
 def custom_field_list(fields: object, argument: str = "custom_fields") -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..api import RouteGroup
 from . import (
     agent,
+    appearance,
     auth,
     config,
     custom_fields,
@@ -34,6 +35,7 @@ ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
         users,
         departments,
         custom_fields,
+        appearance,
         general,
     )
 )

@@ -1,4 +1,4 @@
-"""Stream events published through ``state.broadcaster`` (``rocketchat-api.md`` §6).
+"""Stream events published through ``state.broadcaster`` (``apps/meteor/app/livechat/server/lib/``).
 
 Payloads are documents as stored (``datetime`` values); the DDP layer encodes them.
 """

@@ -1,4 +1,5 @@
-"""Omnichannel routing (``rocketchat-api.md`` §4.2, §5): availability, rooms, inquiries, closing.
+"""Omnichannel routing (``apps/meteor/app/livechat/server/lib/RoutingManager.ts``,
+``QueueManager.ts``): availability, rooms, inquiries, closing.
 
 Embedded-server choices (documented deviations):
 
