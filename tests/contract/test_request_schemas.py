@@ -417,7 +417,13 @@ def server(livechat_embedded_server: EmbeddedServer) -> Iterator[Server]:
             "/api/v1/login",
             json={"user": embedded.admin_username, "password": embedded.admin_password},
         ).json()["data"]
-        yield Server(http, {"X-User-Id": login["userId"], "X-Auth-Token": login["authToken"]})
+        admin = {"X-User-Id": login["userId"], "X-Auth-Token": login["authToken"]}
+        # the samples really save appearance settings (a message length limit, for one): the
+        # module puts them back so that the tests after it see the server's defaults
+        saved = http.get("/api/v1/livechat/appearance", headers=admin).json()["appearance"]
+        yield Server(http, admin)
+        restore = [{"_id": s["_id"], "value": s["value"]} for s in saved]
+        http.post("/api/v1/livechat/appearance", json=restore, headers=admin).raise_for_status()
 
 
 @pytest.fixture(scope="module")
