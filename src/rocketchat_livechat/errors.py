@@ -16,7 +16,10 @@ code first, then from the HTTP status.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx2
 
 __all__ = [
     "APIConnectionError",
@@ -136,7 +139,24 @@ class UnexpectedResponseError(APIError):
 
 
 class APIStatusError(APIError):
-    """The server answered with an error status."""
+    """The server answered with an error status.
+
+    ``status_code`` is the HTTP status (``code`` too, for the Node.js SDK's contract) and
+    ``response`` the ``httpx2.Response``, as openai-python has them. The response's ``request``
+    is a redacted copy: its URL has the visitor token replaced by ``***``, its credential
+    headers too, and it carries no body.
+    """
+
+    def __init__(
+        self, message: str, *, response: httpx2.Response | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.response = response
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status of the answer."""
+        return self.code
 
 
 class BadRequestError(APIStatusError):

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from _harness import Driver, Recorder
+from _harness import AUTH_TOKEN, USER_ID, Driver, Recorder
 
 from rocketchat_livechat import errors as e
 from rocketchat_livechat._core.error_map import build_error, error_code, exception_class
@@ -530,6 +530,49 @@ def test_error_body_becomes_the_right_exception(driver: Driver, case: ErrorCase)
     )
     assert "Visitor-Token-Secret" not in str(exc) + repr(exc)
     assert len(recorder.requests) == 1
+
+
+def test_status_error_carries_the_response_without_secrets(driver: Driver) -> None:
+    secret = "Visitor-Token-Secret"
+    recorder = Recorder(lambda request: httpx2.Response(400, json=fail(error="invalid-token")))
+    with pytest.raises(e.APIStatusError) as caught:
+        driver.call(recorder, "visitor.get_visitor", secret, client_kwargs={"max_retries": 0})
+    exc = caught.value
+    assert exc.status_code == exc.code == 400
+    assert exc.response is not None
+    assert exc.response.status_code == 400
+    assert exc.response.json() == {"success": False, "error": "invalid-token"}
+    sent = exc.response.request
+    assert sent.method == "GET"
+    assert sent.url.path == "/api/v1/livechat/visitor/***"
+    # the real request did carry the secrets
+    assert recorder.last.url.path.endswith(secret)
+    shown = [
+        str(exc),
+        repr(exc),
+        repr(exc.response),
+        repr(sent),
+        str(sent.url),
+        str(exc.response.url),
+    ]
+    shown += [f"{k}: {v}" for k, v in sent.headers.multi_items()]
+    assert not [text for text in shown if secret in text]
+
+
+def test_status_error_response_hides_the_auth_token(driver: Driver) -> None:
+    recorder = Recorder(lambda request: httpx2.Response(403, json=fail(error="error-unauthorized")))
+    with pytest.raises(e.PermissionDeniedError) as caught:
+        driver.call(recorder, "users.get_user", "agent", "u1", client_kwargs={"max_retries": 0})
+    assert recorder.last.headers["x-auth-token"] == AUTH_TOKEN
+    assert caught.value.response is not None
+    sent = caught.value.response.request
+    assert sent.headers["x-auth-token"] == "***"
+    assert sent.headers["x-user-id"] == USER_ID  # an id, not a secret
+
+
+def test_errors_raised_before_a_response_have_none() -> None:
+    assert e.APIStatusError("x", code=500).response is None
+    assert e.RateLimitError("x", code=429, retry_after=1.0).status_code == 429
 
 
 def test_rate_limit_error_carries_the_wait_from_the_text(driver: Driver) -> None:

@@ -10,9 +10,12 @@ normalises them; :data:`CODE_CLASSES` maps every spelling of one error to one cl
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import errors as e
+
+if TYPE_CHECKING:
+    import httpx2
 
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
 _WAIT_SECONDS = re.compile(r"wait (\d+) seconds")
@@ -119,10 +122,11 @@ def build_error(
     method: str,
     retry_after: float | None = None,
     empty_failure: str | None = None,
+    response: httpx2.Response | None = None,
 ) -> e.APIStatusError:
     """The exception for an error response of ``method route``.
 
-    The message names the route *template* (``livechat/visitor/:token``), never the actual path,
+    The message names the route *template* (``livechat/visitor/{token}``), never the actual path,
     so that visitor tokens placed in paths cannot leak into exception text. ``empty_failure`` is
     the text of an HTTP 400 JSON body without one (``{"success": false}``).
     """
@@ -132,8 +136,10 @@ def build_error(
     message = f"{method} {route} failed with HTTP {status}: {text}"
     if cls is e.RateLimitError:
         wait = retry_after if retry_after is not None else wait_seconds_from_text(text)
-        return e.RateLimitError(message, retry_after=wait, code=status, error=code, details=body)
-    return cls(message, code=status, error=code, details=body)
+        return e.RateLimitError(
+            message, retry_after=wait, code=status, error=code, details=body, response=response
+        )
+    return cls(message, code=status, error=code, details=body, response=response)
 
 
 def _empty_failure_text(status: int, body: Any, text: str | None) -> str | None:

@@ -14,6 +14,7 @@ import httpx2
 
 from .. import errors as e
 from .error_map import build_error
+from .redact import REDACTED, is_secret, redact_url
 from .request import Request
 from .retry import server_retry_after
 from .uploads import ProgressReader
@@ -129,7 +130,19 @@ def error_for(
         method=request.method,
         retry_after=retry_after,
         empty_failure=empty_failure,
+        response=without_secrets(response),
     )
+
+
+def without_secrets(response: httpx2.Response) -> httpx2.Response:
+    """``response`` with a redacted copy of its request: URL and headers redacted, no body."""
+    sent = response.request
+    response.request = httpx2.Request(
+        sent.method,
+        redact_url(str(sent.url)),
+        headers=[(k, REDACTED if is_secret(k) else v) for k, v in sent.headers.multi_items()],
+    )
+    return response
 
 
 def is_success(response: httpx2.Response, body: Any) -> bool:
