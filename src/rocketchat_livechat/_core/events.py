@@ -180,6 +180,12 @@ RealtimeEvent = (
     | ConnectionEvent
 )
 
+# Users import the events from ``rocketchat_livechat.realtime``: reprs, tracebacks, pickles and
+# the API reference name that module, as httpx does for its public names.
+for _event in RealtimeEvent.__args__:
+    _event.__module__ = "rocketchat_livechat.realtime"
+del _event
+
 
 # --- parsing --------------------------------------------------------------------------------------
 
