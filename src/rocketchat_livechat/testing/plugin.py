@@ -34,6 +34,7 @@ import pytest
 if TYPE_CHECKING:
     import httpx2
 
+    from rocketchat_livechat import AsyncLivechatClient, LivechatClient
     from rocketchat_livechat.server import EmbeddedServer
 
 if TYPE_CHECKING:
@@ -357,7 +358,7 @@ def livechat_server(
 
 
 @pytest.fixture
-def livechat_client(livechat_server: LivechatTestServer) -> Iterator[Any]:
+def livechat_client(livechat_server: LivechatTestServer) -> Iterator[LivechatClient]:
     """A ``rocketchat_livechat.LivechatClient`` for the embedded server."""
     from rocketchat_livechat import LivechatClient
 
@@ -366,7 +367,9 @@ def livechat_client(livechat_server: LivechatTestServer) -> Iterator[Any]:
 
 
 @_async_fixture
-async def async_livechat_client(livechat_server: LivechatTestServer) -> AsyncIterator[Any]:
+async def async_livechat_client(
+    livechat_server: LivechatTestServer,
+) -> AsyncIterator[AsyncLivechatClient]:
     """A ``rocketchat_livechat.AsyncLivechatClient`` (needs pytest-asyncio)."""
     from rocketchat_livechat import AsyncLivechatClient
 
