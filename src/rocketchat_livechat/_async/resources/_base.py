@@ -55,6 +55,8 @@ class AsyncEndpointMethod(Generic[P, T]):
 
 def _bind(client: AsyncLivechatClient, declared: Endpoint[P, T]) -> Callable[P, Awaitable[T]]:
     async def method(*args: P.args, **kwargs: P.kwargs) -> T:
+        if not kwargs or OPTION_NAMES.isdisjoint(kwargs):  # the common case, kept cheap
+            return await client._call_endpoint(declared, args, kwargs)
         options: dict[str, Any] = {name: kwargs.pop(name) for name in OPTION_NAMES & kwargs.keys()}
         return await client._call_endpoint(declared, args, kwargs, **options)
 

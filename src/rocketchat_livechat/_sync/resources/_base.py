@@ -56,6 +56,8 @@ class EndpointMethod(Generic[P, T]):
 
 def _bind(client: LivechatClient, declared: Endpoint[P, T]) -> Callable[P, T]:
     def method(*args: P.args, **kwargs: P.kwargs) -> T:
+        if not kwargs or OPTION_NAMES.isdisjoint(kwargs):  # the common case, kept cheap
+            return client._call_endpoint(declared, args, kwargs)
         options: dict[str, Any] = {name: kwargs.pop(name) for name in OPTION_NAMES & kwargs.keys()}
         return client._call_endpoint(declared, args, kwargs, **options)
 
