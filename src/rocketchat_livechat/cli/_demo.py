@@ -19,7 +19,7 @@ from ..models import AgentInfo, Message
 from ..realtime import AgentChangedEvent, MessageDeletedEvent, MessageEvent, RoomClosedEvent
 from . import _transcript
 from ._app import Failure, Settings, describe_error, exit_code_for
-from ._bot import AgentBot
+from ._bot import DemoBot
 from ._inbox import Inbox
 from ._options import AgentLogin
 from ._output import upload_progress
@@ -103,7 +103,7 @@ async def _play(
                 settings.secret(agent_client.auth_token)
                 stack.push_async_callback(_logout, agent_client)
             username = await _bring_online(agent_client, login, embedded=embedded)
-            bot = AgentBot(agent_client, username)
+            bot = DemoBot(agent_client, username)
             stack.push_async_callback(bot.stop)
             await bot.start(timeout)
             shown = repr(username) if username else agent_client.user_id
@@ -139,7 +139,7 @@ class Conversation:
     """The visitor's side of the demo."""
 
     def __init__(
-        self, client: AsyncLivechatClient, bot: AgentBot, script: Script, settings: Settings
+        self, client: AsyncLivechatClient, bot: DemoBot, script: Script, settings: Settings
     ) -> None:
         self.client, self.bot, self.script, self.settings = client, bot, script, settings
         self.token = new_visitor_token()
