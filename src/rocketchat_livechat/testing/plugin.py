@@ -221,13 +221,18 @@ class LivechatTestServer:
         self._post("livechat/users/agent", {"username": username})
         login = _ok(self.http.post("/api/v1/login", json={"user": username, "password": password}))
         agent = Agent(login["data"]["userId"], username, login["data"]["authToken"], password)
-        if available:
-            self._post("users.setStatus", {"status": "online"}, agent.headers)
-        else:
-            self._post("livechat/agent.status", {"status": "not-available"}, agent.headers)
+        self.set_available(agent, available)
         if department is not None:
             self.add_to_department(department, agent)
         return agent
+
+    def set_available(self, agent: Agent, available: bool = True) -> None:
+        """Bring the agent online and available for routing, or make it not-available."""
+        if available:
+            self._post("users.setStatus", {"status": "online"}, agent.headers)
+            self._post("livechat/agent.status", {"status": "available"}, agent.headers)
+        else:
+            self._post("livechat/agent.status", {"status": "not-available"}, agent.headers)
 
     def create_department(
         self, name: str, agents: list[Agent] | tuple[Agent, ...] = ()
