@@ -7,6 +7,11 @@ forwards it faithfully or breaks it in one of the ways listed in :class:`Fault`.
 connections are kept alive; ``Upgrade: websocket`` requests become raw tunnels that
 :meth:`FaultProxy.drop_tunnels` can close, reset or stall on demand.
 
+Faults of the whole path, as networks break: :meth:`FaultProxy.drop` resets every open
+connection (tunnels and keep-alive alike), :meth:`FaultProxy.stall` is a partition (nothing
+flows on open or new connections), :meth:`FaultProxy.refuse` resets new connections at once;
+:meth:`FaultProxy.heal` ends the last two (connections that were stalled stay broken).
+
 The proxy runs its own event loop in a daemon thread, so it serves sync and async clients alike;
 every public method is safe to call from any thread. It never logs (request lines carry visitor
 tokens, and the security tests capture every log record).
@@ -190,6 +195,13 @@ class FaultProxy:
         self.rate_limit_window = rate_limit_window
         self.records: list[Record] = []
         self.connections = 0  # client connections accepted
+        #: requests (websocket upgrades included) that arrived during a stall and got nothing
+        self.stalled_requests = 0
+        #: server websocket frames that stalled tunnels swallowed
+        self.stalled_frames = 0
+        self._stalled = False
+        self._refusing = False
+        self._clients: set[asyncio.StreamWriter] = set()
         self._limited_until = 0.0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -241,6 +253,24 @@ class FaultProxy:
         """Break every open websocket tunnel ``how``; returns how many were broken."""
         return self._call(self._drop_tunnels(how))
 
+    def drop(self) -> int:
+        """Reset every open client connection, tunnels and keep-alive ones; returns how many."""
+        return self._call(self._drop_all())
+
+    def stall(self) -> None:
+        """A partition: open tunnels stall for good; until :meth:`heal`, every new request
+        (websocket upgrades too) is read and swallowed, its connection left hanging."""
+        self._call(self._stall())
+
+    def refuse(self) -> None:
+        """Reset new connections as soon as they are accepted (until :meth:`heal`)."""
+        self._refusing = True
+
+    def heal(self) -> None:
+        """Forward new requests normally again (stalled connections stay broken)."""
+        self._stalled = False
+        self._refusing = False
+
     # --- internals ------------------------------------------------------------------------
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -263,11 +293,33 @@ class FaultProxy:
             await tunnel.drop(how)
         return len(tunnels)
 
+    async def _drop_all(self) -> int:
+        tunneled = await self._drop_tunnels(TunnelDrop.RESET)
+        clients = [writer for writer in self._clients if not writer.transport.is_closing()]
+        for writer in clients:
+            _reset(writer)
+        return tunneled + len(clients)
+
+    async def _stall(self) -> None:
+        self._stalled = True
+        await self._drop_tunnels(TunnelDrop.STALL)
+
+    async def _swallow(self, reader: asyncio.StreamReader) -> None:
+        """A stalled request: say nothing, read and discard until the client gives up."""
+        self.stalled_requests += 1
+        while await reader.read(_CHUNK):
+            pass
+
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
         self.connections += 1
+        if self._refusing:
+            _reset(writer)
+            self._tasks.discard(task)
+            return
+        self._clients.add(writer)
         upstream = _Upstream(*self._upstream)
         try:
             await self._serve(reader, writer, upstream)
@@ -275,6 +327,7 @@ class FaultProxy:
             pass
         finally:
             self._tasks.discard(task)
+            self._clients.discard(writer)
             upstream.close()
             _abort(writer)
 
@@ -285,6 +338,9 @@ class FaultProxy:
             request = await _read_request(reader)
             method, target = _request_line(request.first_line)
             info = RequestInfo(method, target)
+            if self._stalled:
+                await self._swallow(reader)
+                return
             if request.headers.get("upgrade", "").lower() == "websocket":
                 await self._tunnel(request, reader, writer, upstream)
                 return
@@ -374,7 +430,7 @@ class FaultProxy:
         await writer.drain()
         if not head.startswith(b"HTTP/1.1 101"):
             return
-        tunnel = _Tunnel(reader, writer, up_reader, up_writer)
+        tunnel = _Tunnel(self, reader, writer, up_reader, up_writer)
         self._tunnels.add(tunnel)
         try:
             await tunnel.run()
@@ -433,11 +489,13 @@ class _Tunnel:
 
     def __init__(
         self,
+        proxy: FaultProxy,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
         up_reader: asyncio.StreamReader,
         up_writer: asyncio.StreamWriter,
     ) -> None:
+        self._proxy = proxy
         self._client = (reader, writer)
         self._server = (up_reader, up_writer)
         self._stalled = False
@@ -489,7 +547,9 @@ class _Tunnel:
         try:
             while True:
                 frame = await _read_ws_frame(reader)
-                if not self._stalled:
+                if self._stalled:
+                    self._proxy.stalled_frames += 1
+                else:
                     writer.write(frame)
                     await writer.drain()
         except (OSError, asyncio.IncompleteReadError):

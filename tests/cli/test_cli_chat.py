@@ -7,7 +7,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import stat
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import pytest
 from _cli_helpers import Run, invoke
 from click.testing import Result
 
+from _support.servers import server_command, start_server
 from rocketchat_livechat import LivechatClient
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
@@ -133,33 +133,12 @@ def _wait_for(probe: Callable[[], Any], what: str, timeout: float = 15) -> Any:
 # --- a real terminal --------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server_process() -> Iterator[str]:
     """``python -m rocketchat_livechat.server`` in a subprocess (admin password ``x``)."""
-    port = _free_port()
-    command = [sys.executable, "-m", "rocketchat_livechat.server", "--port", str(port)]
-    command += ["--no-rate-limit", "--admin-password", "x"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(lambda: _answers(url), "the server to start")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx2.get(f"{url}/api/info", timeout=1).status_code == 200
-    except httpx2.TransportError:
-        return False
+    command = server_command("--port", "0", "--no-rate-limit", "--admin-password", "x")
+    with start_server(command, timeout=15) as server:
+        yield server.url
 
 
 class RestAgent:

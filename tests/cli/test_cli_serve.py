@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,39 +9,14 @@ from pathlib import Path
 import httpx2
 from _cli_helpers import invoke, output
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from _support.servers import serve_command, start_server
 
 
 @contextmanager
 def serving(*options: str) -> Iterator[str]:
     """``rocketchat-livechat serve`` on a free port; yields its URL, stops it on exit."""
-    port = _free_port()
-    command = [sys.executable, "-m", "rocketchat_livechat.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while not _answers(url):
-            assert process.poll() is None, process.communicate()[0]
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx2.get(f"{url}/api/info", timeout=1).status_code == 200
-    except httpx2.TransportError:
-        return False
+    with start_server(serve_command("--port", "0", *options), timeout=20) as server:
+        yield server.url
 
 
 def test_serve_runs_the_server_with_the_given_admin(tmp_path: Path) -> None:

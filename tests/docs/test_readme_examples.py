@@ -7,8 +7,6 @@ subprocess, started as the README says) and on the pytest plugin's server.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from typing import Any, cast
 import httpx2
 import pytest
 
+from _support.servers import serve_command, start_server
 from rocketchat_livechat import LivechatClient, new_visitor_token
 from rocketchat_livechat.server import EmbeddedServer
 from rocketchat_livechat.testing.plugin import LivechatTestServer
@@ -37,24 +36,9 @@ def readme_block(heading: str, index: int = 0) -> str:
 @contextmanager
 def serving(*options: str) -> Iterator[str]:
     """``rocketchat-livechat serve`` on any free port; yields its URL, stops it on exit."""
-    command = [sys.executable, "-m", "rocketchat_livechat.cli", "serve", "--port", "0"]
-    command += ["--admin-password", ADMIN_PASSWORD, *options]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        yield _listening_url(process)
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def _listening_url(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    lines = []
-    for line in process.stdout:
-        if " listening on " in line:
-            return line.split(" listening on ", 1)[1].strip()
-        lines.append(line)
-    raise AssertionError(f"serve exited with {process.wait()}: {''.join(lines)}")
+    command = serve_command("--port", "0", "--admin-password", ADMIN_PASSWORD, *options)
+    with start_server(command) as server:
+        yield server.url
 
 
 @dataclass(frozen=True)

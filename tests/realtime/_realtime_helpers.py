@@ -72,6 +72,15 @@ async def collect(
     raise AssertionError(f"stream ended early: {summary(events)}")
 
 
+async def until(condition: Callable[[], object], what: str, timeout: float = 10.0) -> None:
+    """Poll ``condition`` (every 10 ms) until it holds; fail naming ``what`` after ``timeout``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
 def summary(events: list[RealtimeEvent]) -> list[str]:
     """A short readable form of events, for assertion messages."""
     out = []

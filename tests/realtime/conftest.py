@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
-from proxy import FaultProxy
 
+from _support.faultproxy import FaultProxy
 from rocketchat_livechat import AsyncLivechatClient
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
@@ -31,9 +31,8 @@ async def agent_client(
 
 @pytest.fixture
 def proxy(livechat_server: LivechatTestServer) -> Iterator[FaultProxy]:
-    """A fault-injecting TCP proxy in front of the embedded server."""
-    port = int(livechat_server.url.rsplit(":", 1)[1])
-    with FaultProxy(port) as running:
+    """A fault-injecting proxy (HTTP and websockets) in front of the embedded server."""
+    with FaultProxy(livechat_server.url) as running:
         yield running
 
 

@@ -15,6 +15,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from rocketchat_livechat.server import ddp
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
 pytestmark = pytest.mark.e2e
@@ -330,7 +331,11 @@ def test_login_presence_and_agent_methods(
     assert second.sub("stream-notify-user", f"{agent.user_id}/rooms-changed")["msg"] == "ready"
 
     second.ws.close()
-    time.sleep(0.2)
+    logins = ddp._LOGINS[livechat_server.server.state]
+    deadline = time.monotonic() + 3
+    while logins[agent.user_id] != 1:  # until the server ended the second session
+        assert time.monotonic() < deadline, "the closed session still counts as a login"
+        time.sleep(0.02)
     assert user(agent.user_id)["status"] == "online"  # one session is left
     desk.ws.close()
     status = visitor.expect(msg="changed")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine
+from functools import partial
 from typing import Any
 
 import pytest
-from _realtime_helpers import PING, Chat, collect, next_event, open_chat, summary, texts
-from proxy import FaultProxy
+from _realtime_helpers import PING, Chat, collect, next_event, open_chat, summary, texts, until
 
+from _support.faultproxy import FaultProxy
 from rocketchat_livechat import APIConnectionError, AsyncLivechatClient
 from rocketchat_livechat.realtime import (
     AsyncRealtimeStream,
@@ -24,6 +25,8 @@ from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 pytestmark = pytest.mark.e2e
 
 COUNT = 40
+#: messages that must arrive live (after the start or the last recovery) before a fault strikes
+LIVE_BEFORE_FAULT = 8
 
 
 def numbered(events: list[RealtimeEvent]) -> list[str]:
@@ -32,6 +35,21 @@ def numbered(events: list[RealtimeEvent]) -> list[str]:
 
 def states(events: list[RealtimeEvent]) -> list[str]:
     return [e.state for e in events if isinstance(e, ConnectionEvent)]
+
+
+def recovered(events: list[RealtimeEvent], outages: int) -> bool:
+    return states(events).count("resubscribed") >= outages
+
+
+def arrived(events: list[RealtimeEvent], count: int) -> bool:
+    return len(numbered(events)) >= count
+
+
+def visitor_status(server: LivechatTestServer, rid: str) -> str:
+    """The room's ``v.status`` as stored: ``offline`` once the visitor's DDP session ended."""
+    room = server.server.state.store.collection("rooms").get(rid)
+    assert room is not None
+    return str(room["v"]["status"])
 
 
 async def send_numbered(agent_client: AsyncLivechatClient, rid: str, pause: float = 0.03) -> None:
@@ -52,9 +70,10 @@ async def run_with_faults(
 
     async def strike() -> None:
         for n in range(faults):
-            await asyncio.sleep(0.35)
-            while states(events).count("resubscribed") < n:  # the previous outage is over
-                await asyncio.sleep(0.02)
+            # mid-stream: the previous outage is over and messages flow live again
+            await until(partial(recovered, events, n), f"recovery {n}", 30)
+            flowing = min(len(numbered(events)) + LIVE_BEFORE_FAULT, COUNT)
+            await until(partial(arrived, events, flowing), f"{flowing} messages", 30)
             await fault()
 
     sender, striker = asyncio.create_task(send), asyncio.create_task(strike())
@@ -98,10 +117,12 @@ async def test_every_message_exactly_once_in_order_across_faults(
         if kind == "server-close":
             assert close_sessions(livechat_server.server.state) >= 1
         elif kind == "tcp-drop":
-            assert proxy.drop() >= 1
+            assert proxy.drop() >= 1  # every connection through the proxy is reset
         else:
+            attempts = proxy.stalled_requests
             proxy.stall()
-            await asyncio.sleep(3 * PING)
+            # the outage lasts until the client noticed the silence and retried into it
+            await until(lambda: proxy.stalled_requests > attempts, "a reconnect into the stall")
             proxy.heal()
 
     async with visitor.realtime.connect(
@@ -136,7 +157,10 @@ async def test_a_consumer_that_stops_reading_is_dropped_by_the_server_and_recove
         assert await next_event(stream, ConnectionEvent) == ConnectionEvent("connected")
         await agent_client.messages.send_agent_message(chat.rid, "n000")
         assert (await next_event(stream, MessageEvent)).message.msg == "n000"
-        await asyncio.sleep(1.2)  # not reading: the server's pings go unanswered
+        assert visitor_status(livechat_server, chat.rid) == "online"
+        # not reading: the server's pings go unanswered until it drops the session (and with
+        # it the visitor's presence)
+        await until(lambda: visitor_status(livechat_server, chat.rid) == "offline", "the drop")
         for i in range(1, 4):
             await agent_client.messages.send_agent_message(chat.rid, f"n{i:03d}")
         events = await collect(
@@ -165,7 +189,8 @@ async def test_edits_and_closing_during_an_outage_are_replayed(
         await direct.messages.update_message(mine.id, chat.token, chat.rid, "fixed")
         livechat_server.agent_send(agent, chat.rid, "last words")
         livechat_server.close_room(agent, chat.rid, "done")
-        await asyncio.sleep(3 * PING)
+        # the server sent each change (at least one frame apiece) into the dead connection
+        await until(lambda: proxy.stalled_frames >= 3, "the changes to be swallowed")
         proxy.heal()
         events = await collect(stream, lambda ev: "resubscribed" in states(ev))
         messages = [e for e in events if isinstance(e, MessageEvent)]

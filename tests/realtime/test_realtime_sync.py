@@ -8,8 +8,8 @@ import time
 
 import pytest
 from _realtime_helpers import PING
-from proxy import FaultProxy
 
+from _support.faultproxy import FaultProxy
 from rocketchat_livechat import LivechatClient
 from rocketchat_livechat.realtime import (
     ConnectionEvent,

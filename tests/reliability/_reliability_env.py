@@ -5,19 +5,15 @@ Kept out of ``conftest.py`` so tests can import it by a name no other test direc
 
 from __future__ import annotations
 
-import re
-import signal
-import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx2
 
+from _support.servers import ServerProcess, server_command, start_server
 from rocketchat_livechat.server import EmbeddedServer
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
@@ -35,85 +31,20 @@ class Deployment:
         return self.server.url
 
 
-@dataclass
-class ServerProcess:
-    """``python -m rocketchat_livechat.server`` in a child process."""
+def start_server_process(
+    data_dir: Path, *, admin_password: str, debug_logging: bool = False
+) -> ServerProcess:
+    """``python -m rocketchat_livechat.server`` in a child process, once it answers.
 
-    proc: subprocess.Popen[str]
-    url: str
-    output: list[str] = field(default_factory=list)
-
-    @classmethod
-    def start(
-        cls, data_dir: Path, *, admin_password: str, debug_logging: bool = False
-    ) -> ServerProcess:
-        """Start it (``debug_logging``: every logger the server leaves alone at DEBUG)."""
-        launcher = (
-            ["-c", _DEBUG_LAUNCHER] if debug_logging else ["-m", "rocketchat_livechat.server"]
-        )
-        command = [
-            sys.executable,
-            *launcher,
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            "0",
-            "--no-rate-limit",
-            "--admin-password",
-            admin_password,
-        ]
-        proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        assert proc.stdout is not None
-        output: list[str] = []
-        url = None
-        deadline = time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            output.append(line)
-            match = _LISTENING.search(line)
-            url = match.group(1) if match else None
-        if url is None:
-            proc.kill()
-            raise AssertionError(f"server did not start: {''.join(output)}")
-        server = cls(proc, url, output)
-        threading.Thread(target=server._drain, daemon=True).start()
-        server._wait_ready()
-        return server
-
-    def _drain(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.output.append(line)
-
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx2.get(f"{self.url}/api/info", timeout=1).status_code == 200:
-                    return
-            except httpx2.TransportError:
-                time.sleep(0.05)
-        raise AssertionError("server did not answer /api/info")
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+    ``debug_logging``: every logger the server leaves alone at DEBUG.
+    """
+    options = ["--data-dir", str(data_dir), "--port", "0", "--no-rate-limit"]
+    options += ["--admin-password", admin_password]
+    if debug_logging:
+        return start_server([sys.executable, "-c", _DEBUG_LAUNCHER, *options])
+    return start_server(server_command(*options))
 
 
-_LISTENING = re.compile(r"listening on (http://\S+)")
 _DEBUG_LAUNCHER = (
     "import logging, sys; "
     "logging.basicConfig(level=logging.DEBUG, format='%(levelname)s %(name)s: %(message)s'); "

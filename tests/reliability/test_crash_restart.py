@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from _reliability_env import ServerProcess, rest_agent
+from _reliability_env import rest_agent, start_server_process
 
+from _support.servers import ServerProcess
 from rocketchat_livechat import APIConnectionError, APIError, AsyncLivechatClient, new_visitor_token
 
 ADMIN_PASSWORD = "crash-test-admin"
@@ -32,7 +33,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def first_run(data_dir: Path) -> Iterator[ServerProcess]:
-    server = ServerProcess.start(data_dir, admin_password=ADMIN_PASSWORD)
+    server = start_server_process(data_dir, admin_password=ADMIN_PASSWORD)
     yield server
     server.stop()
 
@@ -89,7 +90,7 @@ async def test_sigkill_under_load_keeps_every_acknowledged_message(
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
     assert first_run.proc.returncode == -signal.SIGKILL
 
-    second_run = ServerProcess.start(data_dir, admin_password=ADMIN_PASSWORD)
+    second_run = start_server_process(data_dir, admin_password=ADMIN_PASSWORD)
     try:
         async with AsyncLivechatClient(second_run.url) as client:
             stored: Counter[tuple[str, str]] = Counter()

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pytest
 from _reliability_env import Deployment
-from faultproxy import Fault, FaultPlan, FaultProxy
 
+from _support.faultproxy import Fault, FaultPlan, FaultProxy
 from rocketchat_livechat import (
     APIConnectionError,
     APITimeoutError,

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from _reliability_env import Deployment
-from faultproxy import FaultProxy, TunnelDrop
 
+from _support.faultproxy import FaultProxy, TunnelDrop
 from rocketchat_livechat import AsyncLivechatClient, new_visitor_token
 from rocketchat_livechat.realtime import AsyncRealtimeStream, ConnectionEvent, MessageEvent
 

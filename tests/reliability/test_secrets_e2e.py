@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _reliability_env import ServerProcess, rest_agent
+from _reliability_env import rest_agent, start_server_process
 from click.testing import CliRunner
-from faultproxy import Fault, FaultPlan, FaultProxy, TunnelDrop
 
+from _support.faultproxy import Fault, FaultPlan, FaultProxy, TunnelDrop
+from _support.servers import ServerProcess
 from rocketchat_livechat import APIError, AsyncLivechatClient
 from rocketchat_livechat.realtime import ConnectionEvent, MessageEvent
 
@@ -242,7 +243,7 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recording]:
         ]
     )
     data_dir = tmp_path_factory.mktemp("secrets") / "data"
-    server = ServerProcess.start(data_dir, admin_password=ADMIN_PASSWORD, debug_logging=True)
+    server = start_server_process(data_dir, admin_password=ADMIN_PASSWORD, debug_logging=True)
     try:
         agent = rest_agent(server.url, ADMIN_PASSWORD, "secret-agent", AGENT_PASSWORD)
         rec.secrets.append(agent.auth_token)
@@ -343,7 +344,7 @@ def test_no_secret_in_the_server_log(recording: Recording) -> None:
 
 @pytest.fixture(scope="module")
 def cli_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    server = ServerProcess.start(
+    server = start_server_process(
         tmp_path_factory.mktemp("cli") / "data", admin_password=ADMIN_PASSWORD
     )
     rest_agent(server.url, ADMIN_PASSWORD, "cli-agent", AGENT_PASSWORD)

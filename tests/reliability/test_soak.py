@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from _reliability_env import Deployment
-from faultproxy import HTTP_FAULTS, Fault, FaultPlan, FaultProxy
 
+from _support.faultproxy import HTTP_FAULTS, Fault, FaultPlan, FaultProxy
 from rocketchat_livechat import APIError, AsyncLivechatClient, new_visitor_token
 
 FAULT_RATE = 0.05
