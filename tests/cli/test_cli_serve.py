@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
+import pytest
 from _cli_helpers import invoke, output
 
 from _support.servers import serve_command, start_server
@@ -77,3 +80,16 @@ def test_serve_rejects_a_bad_custom_field_name() -> None:
     result = invoke("serve", "--port", "0", "--custom-field", "not valid")
     assert result.exit_code == 2
     assert "Invalid value for '--custom-field': invalid custom field name" in result.output
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_the_server_module_refuses_a_bad_port_as_a_usage_error(port: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "rocketchat_livechat.server", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "argument --port" in done.stderr
+    assert "Traceback" not in done.stderr

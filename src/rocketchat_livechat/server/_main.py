@@ -27,6 +27,17 @@ from .state import ServerState
 PASSWORD_ENV = "ROCKETCHAT_ADMIN_PASSWORD"
 
 
+def _port(text: str) -> int:
+    """A TCP port number (0-65535), for argparse: anything else is a usage error."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
+
+
 def custom_field_name(name: str) -> str:
     """A name Rocket.Chat accepts for a custom field (letters, digits, ``-`` and ``_``)."""
     if not re.fullmatch(r"[0-9a-zA-Z_-]+", name):
@@ -41,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rocket.Chat-compatible Omnichannel (livechat) server: REST + DDP + SQLite.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=3000, help="port (default 3000; 0 = free)")
+    parser.add_argument("--port", type=_port, default=3000, help="port (default 3000; 0 = free)")
     parser.add_argument("--data-dir", help="persist data here (default: temporary, removed)")
     parser.add_argument("--admin-username", default="admin", help="admin user (default admin)")
     parser.add_argument(
