@@ -9,8 +9,8 @@ from typing import Any
 
 from .. import auth
 from ..api import Context, RouteGroup
-from ..services import departments
 from ..errors import Failure, PlainError
+from ..services import departments
 from ..validation import ANY, ARRAY, PAGINATION, STRING, Maybe, ObjectIncluding, check, obj
 from ._common import page, sort_spec
 
