@@ -30,6 +30,9 @@ __all__ = [
     "AgentNotFoundError",
     "AuthenticationError",
     "BadRequestError",
+    "DepartmentNotFoundError",
+    "DepartmentRemovalDisabledError",
+    "DepartmentSaveError",
     "FileTooLargeError",
     "FileTypeNotAllowedError",
     "FileUploadDisabledError",
@@ -224,6 +227,24 @@ class AgentNotFoundError(BadRequestError):
 
 class InvalidDepartmentError(BadRequestError):
     """Unknown department (``error-invalid-department``)."""
+
+
+class DepartmentNotFoundError(InvalidDepartmentError):
+    """The department to save, delete or change agents of does not exist
+    (``error-department-not-found``, ``department-not-found``)."""
+
+
+class DepartmentSaveError(BadRequestError):
+    """Rocket.Chat refused the department's data: closing tags required but none given
+    (``error-validating-department-chat-closing-tags``), fallback department circular or unknown
+    (``error-fallback-department-circular``, ``error-fallback-department-not-found``), an archived
+    department enabled (``error-archived-department-cant-be-enabled``) or CE's one-department
+    limit (``error-max-departments-number-reached``)."""
+
+
+class DepartmentRemovalDisabledError(BadRequestError):
+    """Departments cannot be deleted while ``Omnichannel_enable_department_removal`` is off
+    (``error-department-removal-disabled``)."""
 
 
 class InvalidEmailError(BadRequestError):

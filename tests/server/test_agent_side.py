@@ -150,14 +150,17 @@ def test_departments(
     }
     forbidden = http.post("livechat/department", json=body, headers=agent.headers)
     assert error(forbidden, 403)["error"].endswith("[error-unauthorized]")
+    assert error(http.delete(f"livechat/department/{dept['_id']}", headers=admin)) == {
+        "success": False,
+        "error": "error-department-removal-disabled",
+    }
+    livechat_server.set_setting("Omnichannel_enable_department_removal", True)
     assert http.delete(f"livechat/department/{dept['_id']}", headers=admin).json() == {
         "success": True
     }
     assert error(http.delete(f"livechat/department/{dept['_id']}", headers=admin)) == {
         "success": False,
-        "error": "Department not found [department-not-found]",
-        "errorType": "department-not-found",
-        "details": {"method": "livechat:removeDepartment"},
+        "error": "error-department-not-found",
     }
 
 

@@ -16,7 +16,15 @@ from .config import (
     SurveyOptions,
 )
 from .custom_field import CustomFieldResult
-from .department import Department, DepartmentAgent, DepartmentDetails
+from .department import (
+    AgentDepartment,
+    Department,
+    DepartmentAgent,
+    DepartmentDetails,
+    QueueDepartment,
+    QueueMetric,
+    QueueUser,
+)
 from .inquiry import DefaultAgent, Inquiry
 from .message import (
     Attachment,
@@ -40,6 +48,7 @@ from .user import AgentStatus, LivechatUser, LoginResult, UserRef
 from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
 
 __all__ = [
+    "AgentDepartment",
     "AgentEmail",
     "AgentInfo",
     "AgentStatus",
@@ -68,7 +77,10 @@ __all__ = [
     "MessageUser",
     "Page",
     "PageVisit",
+    "QueueDepartment",
     "QueueInfo",
+    "QueueMetric",
+    "QueueUser",
     "RocketChatModel",
     "Room",
     "RoomResult",

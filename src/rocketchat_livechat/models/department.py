@@ -6,7 +6,15 @@ from pydantic import Field
 
 from ._base import RocketChatModel, Timestamp
 
-__all__ = ["Department", "DepartmentAgent", "DepartmentDetails"]
+__all__ = [
+    "AgentDepartment",
+    "Department",
+    "DepartmentAgent",
+    "DepartmentDetails",
+    "QueueDepartment",
+    "QueueMetric",
+    "QueueUser",
+]
 
 
 class Department(RocketChatModel):
@@ -45,3 +53,34 @@ class DepartmentDetails(RocketChatModel):
 
     department: Department | None = None
     agents: list[DepartmentAgent] = Field(default_factory=list)
+
+
+class AgentDepartment(DepartmentAgent):
+    """One of an agent's departments (``GET livechat/agents/:agentId/departments``): the
+    department-agent link plus the department's name (``findDepartmentsOfAgent``)."""
+
+    department_name: str | None = None
+    updated_at: Timestamp | None = Field(default=None, alias="_updatedAt")
+
+
+class QueueUser(RocketChatModel):
+    """The agent of a queue-metrics row."""
+
+    id: str | None = Field(default=None, alias="_id")
+    username: str | None = None
+    status: str | None = None
+
+
+class QueueDepartment(RocketChatModel):
+    """The department of a queue-metrics row (``None`` fields for chats without one)."""
+
+    id: str | None = Field(default=None, alias="_id")
+    name: str | None = None
+
+
+class QueueMetric(RocketChatModel):
+    """One row of ``GET livechat/queue``: an agent's open chats in one department."""
+
+    user: QueueUser = Field(default_factory=QueueUser)
+    department: QueueDepartment = Field(default_factory=QueueDepartment)
+    chats: int = 0

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "view-livechat-rooms": _MANAGERS,
     "view-livechat-departments": _MANAGERS,
     "manage-livechat-departments": _MANAGERS,
+    "add-livechat-department-agents": _MANAGERS,
+    "remove-livechat-department": ("admin", "livechat-manager"),
     "manage-livechat-agents": _MANAGERS,
     "view-livechat-customfields": ("admin", "livechat-manager"),
     "edit-livechat-room-customfields": _AGENTS,

@@ -106,6 +106,7 @@ DEFAULTS: dict[str, Any] = {
     "Omnichannel_sorting_mechanism": "Timestamp",
     "Omnichannel_queue_delay_timeout": 5,
     "Omnichannel_call_provider": "none",
+    "Omnichannel_enable_department_removal": False,
 }
 
 

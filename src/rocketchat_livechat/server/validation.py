@@ -200,6 +200,24 @@ class _Any:
 ANY = _Any()
 
 
+class _Integer:
+    def __repr__(self) -> str:
+        return "Integer"
+
+
+#: ``Match.Integer``: a number without a fractional part
+Integer = _Integer()
+
+
+class _ArrayConstructor:
+    def __repr__(self) -> str:
+        return "ARRAY"
+
+
+#: the ``Array`` constructor as a pattern (``instanceof Array``)
+ARRAY = _ArrayConstructor()
+
+
 @dataclass(frozen=True)
 class Optional:
     """``Match.Optional(pattern)``: undefined or pattern."""
@@ -304,6 +322,14 @@ def _test(value: Any, pattern: Any) -> _Failure | None:
         if _test(value, pattern.pattern) is None:
             return None
         return _Failure("Failed Match.OneOf, Match.Maybe or Match.Optional validation")
+    if pattern is Integer:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value == int(value):
+            return None
+        kind = js_typeof(value)
+        shown = kind if kind in ("null", "undefined", "object") else _js_literal(value)
+        return _Failure(f"Expected Integer, got {shown}")
+    if pattern is ARRAY:
+        return None if isinstance(value, list) else _Failure("Expected Array")
     if pattern in (str, float, bool):
         return _test_primitive(value, pattern)
     if pattern is dict:

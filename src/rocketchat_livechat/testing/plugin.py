@@ -252,22 +252,9 @@ class LivechatTestServer:
         return department
 
     def add_to_department(self, department_id: str, agent: Agent) -> None:
-        """Add an agent to an existing department."""
-        found = self._get(f"livechat/department/{department_id}")
-        current = [{"agentId": a["agentId"]} for a in found.get("agents", [])]
-        dept = found["department"]
-        data = {
-            k: dept[k]
-            for k in ("enabled", "name", "email", "showOnRegistration", "showOnOfflineForm")
-        }
-        body = {"department": data, "agents": [*current, {"agentId": agent.user_id}]}
-        _ok(
-            self.http.put(
-                f"/api/v1/livechat/department/{department_id}",
-                json=body,
-                headers=self.admin_headers,
-            )
-        )
+        """Add an agent to an existing department (``POST livechat/department/:_id/agents``)."""
+        body = {"upsert": [{"agentId": agent.user_id, "username": agent.username}], "remove": []}
+        self._post(f"livechat/department/{department_id}/agents", body)
 
     # chatting as an agent -----------------------------------------------------------------------
 

@@ -9,3 +9,4 @@ from ._base import AsyncEndpointMethod, AsyncResource
 class AsyncAgentsResource(AsyncResource):
     get_agent_info = AsyncEndpointMethod(agents.get_agent_info)
     get_next_agent = AsyncEndpointMethod(agents.get_next_agent)
+    get_agent_departments = AsyncEndpointMethod(agents.get_agent_departments)

@@ -16,6 +16,8 @@ class AsyncInquiriesResource(AsyncResource):
     list_inquiries = AsyncEndpointMethod(inquiries.list_inquiries)
     take_inquiry = AsyncEndpointMethod(inquiries.take_inquiry)
     get_inquiry = AsyncEndpointMethod(inquiries.get_inquiry)
+    list_queued_for_user = AsyncEndpointMethod(inquiries.list_queued_for_user)
+    get_queue = AsyncEndpointMethod(inquiries.get_queue)
 
     async def iter_inquiries(
         self,

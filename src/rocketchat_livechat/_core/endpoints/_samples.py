@@ -18,6 +18,20 @@ AGENT: dict[str, Any] = {"_id": "agent-1", "username": "agent", "name": "Agent"}
 USER: dict[str, Any] = {"_id": "u1", "username": "bob", "statusLivechat": "available"}
 INQUIRY: dict[str, Any] = {"_id": "inq-1", "rid": RID, "status": "queued"}
 DEPARTMENT: dict[str, Any] = {"_id": "dep-1", "name": "Sales", "enabled": True}
+QUEUE_METRIC: dict[str, Any] = {
+    "user": {"_id": "u1", "username": "jane", "status": "online"},
+    "department": {"_id": "dep-1", "name": "Sales"},
+    "chats": 2,
+}
+DEPARTMENT_AGENT: dict[str, Any] = {
+    "_id": "link-1",
+    "agentId": "u1",
+    "departmentId": "dep-1",
+    "username": "jane",
+    "count": 0,
+    "order": 0,
+    "departmentEnabled": True,
+}
 
 
 def page(key: str, *items: dict[str, Any]) -> dict[str, Any]:

@@ -1,14 +1,14 @@
-"""``livechat/agent.info`` and ``livechat/agent.next``."""
+"""``livechat/agent.info``, ``livechat/agent.next`` and ``livechat/agents/:agentId/departments``."""
 
 from __future__ import annotations
 
 from typing import Unpack
 
-from ...models import AgentInfo
+from ...models import AgentDepartment, AgentInfo
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
-from ._samples import AGENT, RID, TOKEN
+from ._samples import AGENT, DEPARTMENT_AGENT, RID, TOKEN
 
 
 @endpoint(
@@ -44,4 +44,29 @@ def get_next_agent(
     return Parts(
         path={"token": v.path_segment("token", token)},
         params={"department": v.optional_str("department", department)},
+    )
+
+
+@endpoint(
+    "GET",
+    "livechat/agents/{agent_id}/departments",
+    parse=parsing.list_under(AgentDepartment, "departments"),
+    auth="user",
+    idempotent=True,
+    schema="isGETLivechatAgentsAgentIdDepartmentsParams",
+    samples=[
+        Sample(
+            ("u1",), response={"departments": [{**DEPARTMENT_AGENT, "departmentName": "Sales"}]}
+        ),
+        Sample(("u1",), {"enabled_only": True}, response={"departments": []}),
+    ],
+)
+def get_agent_departments(
+    agent_id: str, *, enabled_only: bool | None = None, **options: Unpack[CallOptions]
+) -> Parts:
+    """The departments an agent belongs to (only enabled ones with ``enabled_only``), each with
+    its ``department_name`` (``apps/meteor/app/livechat/imports/server/rest/agent.ts``)."""
+    return Parts(
+        path={"agent_id": v.path_segment("agent_id", agent_id)},
+        params={"enabledDepartmentsOnly": v.optional_bool("enabled_only", enabled_only)},
     )

@@ -10,3 +10,4 @@ from ._base import EndpointMethod, Resource
 class AgentsResource(Resource):
     get_agent_info = EndpointMethod(agents.get_agent_info)
     get_next_agent = EndpointMethod(agents.get_next_agent)
+    get_agent_departments = EndpointMethod(agents.get_agent_departments)

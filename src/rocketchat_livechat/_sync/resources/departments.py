@@ -10,3 +10,8 @@ from ._base import EndpointMethod, Resource
 class DepartmentsResource(Resource):
     list_departments = EndpointMethod(departments.list_departments)
     get_department = EndpointMethod(departments.get_department)
+    create_department = EndpointMethod(departments.create_department)
+    update_department = EndpointMethod(departments.update_department)
+    delete_department = EndpointMethod(departments.delete_department)
+    get_department_agents = EndpointMethod(departments.get_department_agents)
+    save_department_agents = EndpointMethod(departments.save_department_agents)

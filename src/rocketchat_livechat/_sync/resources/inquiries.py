@@ -17,6 +17,8 @@ class InquiriesResource(Resource):
     list_inquiries = EndpointMethod(inquiries.list_inquiries)
     take_inquiry = EndpointMethod(inquiries.take_inquiry)
     get_inquiry = EndpointMethod(inquiries.get_inquiry)
+    list_queued_for_user = EndpointMethod(inquiries.list_queued_for_user)
+    get_queue = EndpointMethod(inquiries.get_queue)
 
     def iter_inquiries(
         self,

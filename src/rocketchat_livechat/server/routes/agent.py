@@ -7,13 +7,15 @@ from typing import Any
 from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, Forbidden, NotFound, PlainError
-from ..services import routing, users, visitors
+from ..services import departments, routing, users, visitors
 from ..validation import STRING, obj
 from ._common import visitor_or_fail, visitor_room
 
 routes = RouteGroup()
 
 NEXT_QUERY = obj({"department": STRING})
+#: ``isGETLivechatAgentsAgentIdDepartmentsParams``
+AGENT_DEPARTMENTS_QUERY = obj({"enabledDepartmentsOnly": STRING})
 STATUS_BODY = obj(
     {"status": {"type": "string", "enum": ["available", "not-available"]}, "agentId": STRING}
 )
@@ -59,3 +61,16 @@ async def agent_status(ctx: Context) -> dict[str, Any]:
         raise Forbidden()
     users.set_livechat_status(ctx.state, agent_id, status)
     return {"status": status}
+
+
+@routes.get(
+    "livechat/agents/:agentId/departments",
+    auth=True,
+    permissions=("view-l-room",),
+    schema=AGENT_DEPARTMENTS_QUERY,
+)
+async def agent_departments(ctx: Context) -> dict[str, Any]:
+    """``findAgentDepartments`` (``apps/meteor/app/livechat/imports/server/rest/agent.ts``)."""
+    enabled_only = ctx.params.get("enabledDepartmentsOnly") == "true"
+    found = departments.agent_departments(ctx.state, ctx.path["agentId"], enabled_only)
+    return {"departments": found}

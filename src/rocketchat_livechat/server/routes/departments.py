@@ -1,4 +1,7 @@
-"""``livechat/department`` and ``livechat/department/:_id`` (§4.6)."""
+"""``livechat/department``, ``livechat/department/:_id`` and ``.../:_id/agents`` (§4.6).
+
+Source: ``apps/meteor/app/livechat/imports/server/rest/departments.ts``.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ from typing import Any
 
 from .. import auth
 from ..api import Context, RouteGroup
+from ..errors import Failure, PlainError
 from ..services import departments
-from ..validation import ANY, PAGINATION, STRING, Maybe, check, obj
+from ..validation import ANY, ARRAY, PAGINATION, STRING, Maybe, ObjectIncluding, check, obj
 from ._common import page, sort_spec
 
 routes = RouteGroup()
@@ -65,16 +69,56 @@ async def get_department(ctx: Context) -> dict[str, Any]:
     return result
 
 
-@routes.put("livechat/department/:_id", auth=True, permissions=("manage-livechat-departments",))
+@routes.put(
+    "livechat/department/:_id",
+    auth=True,
+    permissions=("manage-livechat-departments", "add-livechat-department-agents"),
+    any_permission=True,
+)
 async def update_department(ctx: Context) -> dict[str, Any]:
+    """Saving needs ``manage-livechat-departments`` (else a plain ``error-not-allowed``); the
+    ``agents`` are upserted only with ``add-livechat-department-agents``."""
+    can_save = auth.has_permission(ctx.user, "manage-livechat-departments")
+    can_add_agents = auth.has_permission(ctx.user, "add-livechat-department-agents")
     check(ctx.params, BODY_PATTERN)
-    dept = departments.save(
-        ctx.state, ctx.path["_id"], ctx.params["department"], ctx.params.get("agents")
-    )
-    return {"department": dept, "agents": departments.agents_of(ctx.state, dept["_id"])}
+    if not can_save:
+        raise PlainError("error-not-allowed")
+    agents = ctx.params.get("agents") if can_add_agents else None
+    departments.save(ctx.state, ctx.path["_id"], ctx.params["department"], agents)
+    return {
+        "department": ctx.store.departments.get(ctx.path["_id"]),
+        "agents": ctx.store.department_agents.find({"departmentId": ctx.path["_id"]}),
+    }
 
 
-@routes.delete("livechat/department/:_id", auth=True, permissions=("manage-livechat-departments",))
+@routes.delete(
+    "livechat/department/:_id",
+    auth=True,
+    permissions=("manage-livechat-departments", "remove-livechat-department"),
+    any_permission=True,
+)
 async def delete_department(ctx: Context) -> dict[str, Any]:
+    """Refused unless ``Omnichannel_enable_department_removal`` (default off)."""
+    if not ctx.state.settings["Omnichannel_enable_department_removal"]:
+        raise Failure("error-department-removal-disabled")
     departments.remove(ctx.state, ctx.path["_id"])
+    return {}
+
+
+@routes.get("livechat/department/:_id/agents", auth=True, permissions=_VIEW, any_permission=True)
+async def department_agents(ctx: Context) -> dict[str, Any]:
+    """``findDepartmentAgents``: one page of the department's agent links (by username)."""
+    found = departments.agents_of(ctx.state, ctx.path["_id"], sort_spec(ctx, [("username", 1)]))
+    return page(ctx, "agents", found)
+
+
+@routes.post(
+    "livechat/department/:_id/agents",
+    auth=True,
+    permissions=("manage-livechat-departments", "add-livechat-department-agents"),
+    any_permission=True,
+)
+async def save_department_agents(ctx: Context) -> dict[str, Any]:
+    check(ctx.params, ObjectIncluding({"upsert": ARRAY, "remove": ARRAY}))
+    departments.save_agents(ctx.state, ctx.path["_id"], ctx.params)
     return {}
