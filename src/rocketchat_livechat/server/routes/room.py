@@ -237,7 +237,10 @@ async def join(ctx: Context) -> dict[str, Any]:
 
 @routes.get("livechat/transfer.history/:rid", auth=True, permissions=("view-livechat-rooms",))
 async def transfer_history(ctx: Context) -> dict[str, Any]:
-    """``apps/meteor/app/livechat/server/api/v1/transfer.ts``: ``{history, count, offset, total}``."""
+    """``apps/meteor/app/livechat/server/api/v1/transfer.ts``: ``{history, count, offset, total}``.
+
+    No rest-typings validator: ``offset``/``count``/``sort`` as ``getPaginationItems``.
+    """
     rid = ctx.path["rid"]
     if ctx.store.rooms.get(rid) is None:
         raise PlainError("invalid-room")
