@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import auth
 from ..errors import MeteorError, PlainError
 from ..ids import random_id
 from ..state import ServerState
 from ..store import Doc
-from . import events, messages, routing
+from . import departments, events, messages, routing
 
 TRANSFER_HISTORY = "livechat_transfer_history"
 
@@ -235,8 +236,6 @@ def _next_agent(state: ServerState, department_id: str) -> Doc | None:
 
 def _may_access(state: ServerState, room: Doc, user: Doc) -> bool:
     """``canAccessRoom`` for a livechat room (``roomAccessValidator.compatibility.ts``)."""
-    from .. import auth
-
     if room.get("servedBy", {}).get("_id") == user["_id"]:
         return True
     if auth.has_permission(user, "view-livechat-rooms"):
@@ -249,7 +248,7 @@ def _may_access(state: ServerState, room: Doc, user: Doc) -> bool:
     if inquiry.get("defaultAgent", {}).get("agentId") == user["_id"]:
         return True
     department = inquiry.get("department")
-    return not department or department in routing.departments.department_ids_of(state, user["_id"])
+    return not department or department in departments.department_ids_of(state, user["_id"])
 
 
 def join_room(state: ServerState, rid: str, user: Doc) -> None:
