@@ -28,11 +28,13 @@ __all__ = [
     "APITimeoutError",
     "ActionNotAllowedError",
     "AgentNotFoundError",
+    "AgentOfflineError",
     "AuthenticationError",
     "BadRequestError",
     "FileTooLargeError",
     "FileTypeNotAllowedError",
     "FileUploadDisabledError",
+    "ForwardingError",
     "InquiryTakenError",
     "InvalidArgumentError",
     "InvalidDepartmentError",
@@ -53,6 +55,7 @@ __all__ = [
     "RoomClosedError",
     "ServerError",
     "UnexpectedResponseError",
+    "UserAlreadyInRoomError",
     "VisitorHasOpenRoomsError",
 ]
 
@@ -220,6 +223,23 @@ class NoAgentOnlineError(BadRequestError):
 
 class AgentNotFoundError(BadRequestError):
     """No agent is available or assigned (``agent-not-found``, ``invalid-agent``)."""
+
+
+class AgentOfflineError(AgentNotFoundError):
+    """The agent a chat is forwarded to is not an online, available agent
+    (``error-user-is-offline``)."""
+
+
+class ForwardingError(BadRequestError):
+    """``livechat/room.forward`` refused the hand-off: no target (``error-forwarding-chat``),
+    the same department (``error-forwarding-chat-same-department``) or agent
+    (``error-selected-agent-room-agent-are-same``), an agent outside the target department
+    (``error-user-not-belong-to-department``), no inquiry (``error-transferring-inquiry``,
+    ``error-invalid-inquiry``)."""
+
+
+class UserAlreadyInRoomError(BadRequestError):
+    """``livechat/room.join``: the caller is in the room (``error-user-already-in-room``)."""
 
 
 class InvalidDepartmentError(BadRequestError):

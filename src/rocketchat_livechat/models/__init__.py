@@ -36,6 +36,7 @@ from .room import (
     ServedBy,
     SurveyResult,
 )
+from .transfer import TransferDepartment, TransferHistoryEntry, TransferredBy, TransferTarget
 from .user import AgentStatus, LivechatUser, LoginResult, UserRef
 from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
 
@@ -77,6 +78,10 @@ __all__ = [
     "SurveyOptions",
     "SurveyResult",
     "Timestamp",
+    "TransferDepartment",
+    "TransferHistoryEntry",
+    "TransferTarget",
+    "TransferredBy",
     "UploadedMessage",
     "UserRef",
     "Visitor",
