@@ -306,3 +306,22 @@ def test_transfer_history_paging(
         "success": False,
         "error": "invalid-room",
     }
+
+
+def test_visitor_transfer_is_in_the_history(
+    http: httpx2.Client, livechat_server: LivechatTestServer, admin: dict[str, str]
+) -> None:
+    first = livechat_server.create_agent()
+    dep_a = livechat_server.create_department(f"A-{first.username}", [first])
+    target = livechat_server.create_agent()
+    dep_b = livechat_server.create_department(f"B-{target.username}", [target])
+    token, room = new_chat(http, department=dep_a["_id"])
+    moved = http.post(
+        "livechat/visitor/department.transfer",
+        json={"token": token, "rid": room["_id"], "department": dep_b["_id"]},
+    )
+    assert moved.status_code == 200, moved.text
+    (entry,) = http.get(f"livechat/transfer.history/{room['_id']}", headers=admin).json()["history"]
+    assert entry["scope"] == "department" and entry["transferredBy"]["userType"] == "visitor"
+    assert entry["previousDepartment"] == dep_a["_id"]
+    assert entry["nextDepartment"] == {"_id": dep_b["_id"], "name": dep_b["name"]}
