@@ -325,3 +325,22 @@ def test_visitor_transfer_is_in_the_history(
     assert entry["scope"] == "department" and entry["transferredBy"]["userType"] == "visitor"
     assert entry["previousDepartment"] == dep_a["_id"]
     assert entry["nextDepartment"] == {"_id": dep_b["_id"], "name": dep_b["name"]}
+
+
+def test_forward_unserved_chat_to_a_department_without_agents(
+    http: httpx2.Client, livechat_server: LivechatTestServer, admin: dict[str, str]
+) -> None:
+    """Auto_Selection, nobody online: the chat moves to the department and stays ``ready``
+    (CE: "it will stay here as 'ready'")."""
+    livechat_server.set_setting("Livechat_accept_chats_with_no_agents", True)
+    token, room = new_chat(http)
+    assert "servedBy" not in room
+    empty = livechat_server.create_department(f"Empty-{token}")
+    ok = _forward(http, admin, roomId=room["_id"], departmentId=empty["_id"])
+    assert ok.json() == {"success": True}
+    assert _room(http, token, room["_id"])["departmentId"] == empty["_id"]
+    inquiry = http.get(
+        "livechat/inquiries.getOne", params={"roomId": room["_id"]}, headers=admin
+    ).json()["inquiry"]
+    assert inquiry["status"] == "ready" and inquiry["department"] == empty["_id"]
+    assert _messages(http, token, room["_id"])[-1]["t"] == "livechat_transfer_history"

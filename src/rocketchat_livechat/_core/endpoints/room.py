@@ -284,7 +284,9 @@ def forward_room(
     :class:`NoAgentOnlineError` (``error-no-agents-online-in-department``),
     :class:`InvalidDepartmentError`, :class:`ForwardingError` (same agent/department, agent
     outside the department). Rocket.Chat needs one target: at least one of ``department_id``
-    and ``user_id``.
+    and ``user_id``. ``client_action`` is Rocket.Chat's "asked from a client" flag: it only
+    matters to the Enterprise max-chats-per-agent check (out of scope here), which then refuses
+    instead of leaving the chat unassigned.
     """
     department = v.optional_str("department_id", department_id)
     user = v.optional_str("user_id", user_id)
