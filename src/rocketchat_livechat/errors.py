@@ -28,6 +28,7 @@ __all__ = [
     "APITimeoutError",
     "ActionNotAllowedError",
     "AgentNotFoundError",
+    "AgentOfflineError",
     "AuthenticationError",
     "BadRequestError",
     "DepartmentNotFoundError",
@@ -36,6 +37,7 @@ __all__ = [
     "FileTooLargeError",
     "FileTypeNotAllowedError",
     "FileUploadDisabledError",
+    "ForwardingError",
     "InquiryTakenError",
     "InvalidArgumentError",
     "InvalidDepartmentError",
@@ -56,6 +58,7 @@ __all__ = [
     "RoomClosedError",
     "ServerError",
     "UnexpectedResponseError",
+    "UserAlreadyInRoomError",
     "VisitorHasOpenRoomsError",
 ]
 
@@ -223,6 +226,23 @@ class NoAgentOnlineError(BadRequestError):
 
 class AgentNotFoundError(BadRequestError):
     """No agent is available or assigned (``agent-not-found``, ``invalid-agent``)."""
+
+
+class AgentOfflineError(AgentNotFoundError):
+    """The agent a chat is forwarded to is not an online, available agent
+    (``error-user-is-offline``)."""
+
+
+class ForwardingError(BadRequestError):
+    """``livechat/room.forward`` refused the hand-off: no target (``error-forwarding-chat``),
+    the same department (``error-forwarding-chat-same-department``) or agent
+    (``error-selected-agent-room-agent-are-same``), an agent outside the target department
+    (``error-user-not-belong-to-department``), no inquiry (``error-transferring-inquiry``,
+    ``error-invalid-inquiry``)."""
+
+
+class UserAlreadyInRoomError(BadRequestError):
+    """``livechat/room.join``: the caller is in the room (``error-user-already-in-room``)."""
 
 
 class InvalidDepartmentError(BadRequestError):

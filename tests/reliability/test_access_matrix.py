@@ -459,6 +459,7 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/custom-fields.remove": lambda owner: {"_id": "f"},
     "livechat/inquiries.take": lambda owner: {"inquiryId": "x"},
     "livechat/room.closeByUser": lambda owner: {"rid": owner.rid},
+    "livechat/room.forward": lambda owner: {"roomId": owner.rid, "userId": "x"},
     "livechat/users/:type": lambda owner: {"username": "nobody"},
     "livechat/appearance": lambda owner: [{"_id": "Livechat_title", "value": "x"}],
 }
@@ -466,8 +467,9 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
 
 def _agent_call(method: str, path: str, owner: Visitor, headers: dict[str, str]) -> Call:
     filled = path.replace(":type", "agent").replace(":_id", "x").replace(":token", owner.token)
+    filled = filled.replace(":rid", owner.rid)
     body = VALID_BODIES[path](owner) if path in VALID_BODIES else {}
-    params = {"roomId": owner.rid} if path.endswith("getOne") else None
+    params = {"roomId": owner.rid} if path.endswith(("getOne", "room.join")) else None
     return Call(method, filled, params, None if method == "GET" else body, headers)
 
 

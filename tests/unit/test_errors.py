@@ -363,6 +363,30 @@ CASES = [
         e.InquiryTakenError,
         "error-inquiry-taken",
     ),
+    # hand-off (livechat/room.forward, room.join)
+    *(
+        ErrorCase(f"forward-{code}", 400, fail(error=code), cls, code)
+        for code, cls in (
+            ("error-user-is-offline", e.AgentOfflineError),
+            ("error-no-agents-online-in-department", e.NoAgentOnlineError),
+            ("error-forwarding-chat", e.ForwardingError),
+            ("error-forwarding-chat-same-department", e.ForwardingError),
+            ("error-selected-agent-room-agent-are-same", e.ForwardingError),
+            ("error-user-not-belong-to-department", e.ForwardingError),
+            ("error-transferring-inquiry", e.ForwardingError),
+            ("This_conversation_is_already_closed", e.RoomClosedError),
+        )
+    ),
+    ErrorCase(
+        "join-already-in-room",
+        400,
+        fail(
+            error="User already in room [error-user-already-in-room]",
+            errorType="error-user-already-in-room",
+        ),
+        e.UserAlreadyInRoomError,
+        "error-user-already-in-room",
+    ),
     # uploads (§3.12): ``reason`` bodies without ``error``, bracketed codes, plain texts
     ErrorCase(
         "upload-disabled",

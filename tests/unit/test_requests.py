@@ -1071,7 +1071,22 @@ OFFSET_ITERATORS: list[tuple[str, tuple[Any, ...], dict[str, Any], str, str, lis
         [("department", "dep-1")],
     ),
     ("users.iter_users", ("agent",), {}, "users", "livechat/users/agent", []),
+    (
+        "room.iter_transfer_history",
+        (RID,),
+        {},
+        "history",
+        f"livechat/transfer.history/{RID}",
+        [],
+    ),
 ]
+
+
+def _item_id(item: Any) -> str:
+    """A listed item's id (a transfer history entry has none: its ``transferredBy``'s)."""
+    if hasattr(item, "transferred_by"):
+        return str(item.transferred_by.id)
+    return str(item.id)
 
 
 @pytest.mark.parametrize(("call", "args", "kwargs", "key", "path", "fixed_query"), OFFSET_ITERATORS)
@@ -1086,10 +1101,13 @@ def test_offset_iterators_walk_every_page(
     fixed_query: list[tuple[str, str]],
     total: int,
 ) -> None:
-    items = [{"_id": f"id-{i}", "rid": f"r-{i}"} for i in range(total)]
+    items = [
+        {"_id": f"id-{i}", "rid": f"r-{i}", "transferredBy": {"_id": f"id-{i}"}}
+        for i in range(total)
+    ]
     recorder = Recorder(offset_pages(key, items))
     result = driver.call(recorder, call, *args, page_size=2, **kwargs)
-    assert [item.id for item in result] == [item["_id"] for item in items]
+    assert [_item_id(item) for item in result] == [item["_id"] for item in items]
     offsets = [0, 2, 4][: max(1, (total + 1) // 2)]
     assert [query(r) for r in recorder.requests] == [
         [*fixed_query, ("offset", str(o)), ("count", "2")] for o in offsets

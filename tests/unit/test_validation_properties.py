@@ -87,6 +87,8 @@ BAD_ARGUMENTS: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
     ("room.list_rooms", (), {"closed_at": {"start": 5}}, "closed_at.start"),
     ("room.list_rooms", (), {"sort": "ts"}, "sort"),
     ("room.iter_rooms", (), {"page_size": 0}, "page_size"),
+    ("room.iter_transfer_history", (RID,), {"page_size": 0}, "page_size"),
+    ("room.iter_transfer_history", ("",), {}, "rid"),
     ("messages.iter_message_history", (RID, TOKEN), {"page_size": None}, "page_size"),
     ("users.iter_users", ("agent",), {"page_size": "10"}, "page_size"),
     ("room.close_room_by_user", (RID,), {"tags": "vip"}, "tags"),
@@ -254,6 +256,11 @@ NOTHING_TO_FUZZ = {method_of(e) for e in declared() if not derived_spec(e).valid
 # The hand-written pagers (no declaration).
 PAGER_SPECS = [
     Spec("room.iter_rooms", {"page_size": 5}, "livechat/rooms"),
+    Spec(
+        "room.iter_transfer_history",
+        {"rid": RID, "page_size": 5},
+        "livechat/transfer.history/{rid}",
+    ),
     Spec(
         "messages.iter_message_history",
         {"rid": RID, "token": TOKEN, "page_size": 5},

@@ -44,6 +44,7 @@ from .room import (
     ServedBy,
     SurveyResult,
 )
+from .transfer import TransferDepartment, TransferHistoryEntry, TransferredBy, TransferTarget
 from .user import AgentStatus, LivechatUser, LoginResult, UserRef
 from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
 
@@ -89,6 +90,10 @@ __all__ = [
     "SurveyOptions",
     "SurveyResult",
     "Timestamp",
+    "TransferDepartment",
+    "TransferHistoryEntry",
+    "TransferTarget",
+    "TransferredBy",
     "UploadedMessage",
     "UserRef",
     "Visitor",

@@ -65,6 +65,7 @@ COLLECTIONS: dict[str, tuple[str, ...]] = {
     "uploads": ("rid",),
     "custom_fields": ("scope",),
     "counters": (),
+    "subscriptions": ("rid", "u._id"),
 }
 
 _MISSING = object()
@@ -465,6 +466,7 @@ class Store:
     uploads: Collection
     custom_fields: Collection
     counters: Collection
+    subscriptions: Collection
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)

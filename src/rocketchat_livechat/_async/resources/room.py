@@ -7,7 +7,7 @@ from typing import Any
 
 from ..._core.endpoints import room
 from ..._core.pagination import OffsetPager
-from ...models import Room
+from ...models import Room, TransferHistoryEntry
 from ._base import AsyncEndpointMethod, AsyncResource
 
 
@@ -20,11 +20,26 @@ class AsyncRoomResource(AsyncResource):
     request_transcript = AsyncEndpointMethod(room.request_transcript)
     list_rooms = AsyncEndpointMethod(room.list_rooms)
     close_room_by_user = AsyncEndpointMethod(room.close_room_by_user)
+    forward_room = AsyncEndpointMethod(room.forward_room)
+    join_room = AsyncEndpointMethod(room.join_room)
+    get_transfer_history = AsyncEndpointMethod(room.get_transfer_history)
 
     async def iter_rooms(self, *, page_size: int = 50, **filters: Any) -> AsyncIterator[Room]:
         """Every room matching ``filters`` (the keyword arguments of :meth:`list_rooms`)."""
         pager: OffsetPager[Room] = OffsetPager(page_size)
         while not pager.done:
             page = await self.list_rooms(**filters, offset=pager.offset, count=page_size)
+            for found in pager.advance(page):
+                yield found
+
+    async def iter_transfer_history(
+        self, rid: str, *, page_size: int = 50, **options: Any
+    ) -> AsyncIterator[TransferHistoryEntry]:
+        """Every hand-off of the chat (the keyword arguments of :meth:`get_transfer_history`)."""
+        pager: OffsetPager[TransferHistoryEntry] = OffsetPager(page_size)
+        while not pager.done:
+            page = await self.get_transfer_history(
+                rid, **options, offset=pager.offset, count=page_size
+            )
             for found in pager.advance(page):
                 yield found

@@ -7,7 +7,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import ClosedRoom, Room, RoomResult, SurveyResult, UploadedMessage
+from ...models import (
+    ClosedRoom,
+    Room,
+    RoomResult,
+    SurveyResult,
+    TransferHistoryEntry,
+    UploadedMessage,
+)
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
@@ -242,6 +249,115 @@ def close_room_by_user(
             comment=v.optional_str("comment", comment),
             tags=v.optional_str_list("tags", tags),
         )
+    )
+
+
+@endpoint(
+    "POST",
+    "livechat/room.forward",
+    parse=parsing.nothing,
+    auth="user",
+    schema="isLiveChatRoomForwardProps",
+    samples=[
+        Sample((RID,), {"user_id": "agent-2"}),
+        Sample((RID,), {"department_id": "dep-2", "comment": "Billing question"}),
+        Sample((RID,), {"department_id": "dep-2", "user_id": "agent-2", "client_action": True}),
+    ],
+)
+def forward_room(
+    rid: str,
+    *,
+    department_id: str | None = None,
+    user_id: str | None = None,
+    comment: str | None = None,
+    client_action: bool | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Hand the chat off to another agent (``user_id``) or department (``department_id``;
+    with ``user_id`` too: that agent of the department), as an agent or manager.
+
+    ``apps/meteor/app/livechat/server/api/v1/room.ts`` / ``lib/Helper.ts``
+    (``forwardRoomToAgent``, ``forwardRoomToDepartment``). To a department under
+    Auto_Selection the next available agent of it takes the chat; under Manual_Selection the
+    chat goes back to that department's queue. The comment is stored in the transfer history.
+    Refusals: :class:`RoomClosedError`, :class:`AgentOfflineError`,
+    :class:`NoAgentOnlineError` (``error-no-agents-online-in-department``),
+    :class:`InvalidDepartmentError`, :class:`ForwardingError` (same agent/department, agent
+    outside the department). Rocket.Chat needs one target: at least one of ``department_id``
+    and ``user_id``. ``client_action`` is Rocket.Chat's "asked from a client" flag: it only
+    matters to the Enterprise max-chats-per-agent check (out of scope here), which then refuses
+    instead of leaving the chat unassigned.
+    """
+    department = v.optional_str("department_id", department_id)
+    user = v.optional_str("user_id", user_id)
+    if not department and not user:
+        raise InvalidArgumentError("department_id", "give department_id and/or user_id")
+    return Parts(
+        json=json_body(
+            roomId=v.required_str("rid", rid),
+            userId=user,
+            departmentId=department,
+            comment=v.optional_str("comment", comment),
+            clientAction=v.optional_bool("client_action", client_action),
+        )
+    )
+
+
+@endpoint(
+    "GET",
+    "livechat/room.join",
+    parse=parsing.nothing,
+    auth="user",
+    schema="isLiveChatRoomJoinProps",
+    samples=[Sample((RID,))],
+)
+def join_room(rid: str, **options: Unpack[CallOptions]) -> Parts:
+    """Join the chat as the logged-in agent/manager (a ``uj`` message; the serving agent keeps
+    it). Refusals: :class:`RoomClosedError` (``room-closed``), :class:`ActionNotAllowedError`
+    (``error-not-allowed``: no access to the room), :class:`UserAlreadyInRoomError`."""
+    return Parts(params={"roomId": v.required_str("rid", rid)}, arguments={"roomId": "rid"})
+
+
+@endpoint(
+    "GET",
+    "livechat/transfer.history/{rid}",
+    parse=parsing.page_under(TransferHistoryEntry, "history"),
+    auth="user",
+    idempotent=True,
+    samples=[
+        Sample(
+            (RID,),
+            response=page(
+                "history",
+                {
+                    "transferredBy": {"_id": "agent-1", "username": "agent", "userType": "agent"},
+                    "ts": "2024-10-15T02:52:42.123Z",
+                    "scope": "agent",
+                    "comment": "Billing question",
+                    "transferredTo": {"_id": "agent-2", "username": "bob"},
+                },
+            ),
+        ),
+        Sample((RID,), {"offset": 0, "count": 10, "sort": {"ts": -1}}, response=page("history")),
+    ],
+)
+def get_transfer_history(
+    rid: str,
+    *,
+    offset: int | None = None,
+    count: int | None = None,
+    sort: Mapping[str, int] | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """One page of the chat's hand-offs, oldest first by default (managers:
+    ``view-livechat-rooms``). ``apps/meteor/app/livechat/server/api/v1/transfer.ts``."""
+    return Parts(
+        path={"rid": v.path_segment("rid", rid)},
+        params={
+            "offset": v.optional_int("offset", offset),
+            "count": v.optional_int("count", count, minimum=1),
+            "sort": v.optional_json("sort", sort),
+        },
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..._core.endpoints import room
 from ..._core.pagination import OffsetPager
-from ...models import Room
+from ...models import Room, TransferHistoryEntry
 from ._base import EndpointMethod, Resource
 
 
@@ -21,11 +21,26 @@ class RoomResource(Resource):
     request_transcript = EndpointMethod(room.request_transcript)
     list_rooms = EndpointMethod(room.list_rooms)
     close_room_by_user = EndpointMethod(room.close_room_by_user)
+    forward_room = EndpointMethod(room.forward_room)
+    join_room = EndpointMethod(room.join_room)
+    get_transfer_history = EndpointMethod(room.get_transfer_history)
 
     def iter_rooms(self, *, page_size: int = 50, **filters: Any) -> Iterator[Room]:
         """Every room matching ``filters`` (the keyword arguments of :meth:`list_rooms`)."""
         pager: OffsetPager[Room] = OffsetPager(page_size)
         while not pager.done:
             page = self.list_rooms(**filters, offset=pager.offset, count=page_size)
+            for found in pager.advance(page):
+                yield found
+
+    def iter_transfer_history(
+        self, rid: str, *, page_size: int = 50, **options: Any
+    ) -> Iterator[TransferHistoryEntry]:
+        """Every hand-off of the chat (the keyword arguments of :meth:`get_transfer_history`)."""
+        pager: OffsetPager[TransferHistoryEntry] = OffsetPager(page_size)
+        while not pager.done:
+            page = self.get_transfer_history(
+                rid, **options, offset=pager.offset, count=page_size
+            )
             for found in pager.advance(page):
                 yield found

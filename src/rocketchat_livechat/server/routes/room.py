@@ -1,4 +1,5 @@
-"""Room endpoints: get-or-create, close, survey, department transfer, transcript, closeByUser."""
+"""Room endpoints: get-or-create, close, survey, department transfer, transcript, closeByUser,
+the agent hand-off (forward, join, transfer history)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from .. import auth
 from ..api import Context, Deprecation, RouteGroup
 from ..errors import ApiError, Failure, PlainError
 from ..ratelimit import RateRule
-from ..services import rooms, routing
+from ..services import forwarding, rooms, routing
 from ..validation import BOOLEAN, STRING, STRINGS, Maybe, check, obj
-from ._common import visitor_or_fail, visitor_room
+from ._common import page, sort_spec, visitor_or_fail, visitor_room
 
 routes = RouteGroup()
 
@@ -55,6 +56,21 @@ CLOSE_BY_USER_BODY = obj(
     },
     ("rid",),
 )
+
+_NULLABLE_STRING = {"type": "string", "nullable": True}
+#: rest-typings ``isLiveChatRoomForwardProps``
+FORWARD_BODY = obj(
+    {
+        "roomId": STRING,
+        "userId": _NULLABLE_STRING,
+        "departmentId": _NULLABLE_STRING,
+        "comment": _NULLABLE_STRING,
+        "clientAction": {"type": "boolean", "nullable": True},
+    },
+    ("roomId",),
+)
+#: rest-typings ``isLiveChatRoomJoinProps``
+JOIN_QUERY = obj({"roomId": STRING}, ("roomId",))
 
 
 def _source(ctx: Context) -> dict[str, Any]:
@@ -181,3 +197,52 @@ async def close_by_user(ctx: Context) -> dict[str, Any]:
         tags=ctx.params.get("tags"),
     )
     return {}
+
+
+@routes.post(
+    "livechat/room.forward",
+    auth=True,
+    permissions=("view-l-room", "transfer-livechat-guest"),
+    schema=FORWARD_BODY,
+)
+async def forward(ctx: Context) -> dict[str, Any]:
+    """``apps/meteor/app/livechat/server/api/v1/room.ts`` ``livechat/room.forward``."""
+    room = ctx.store.rooms.get(ctx.params["roomId"])
+    if room is None or room.get("t") != "l":
+        raise PlainError("error-invalid-room")
+    if not room.get("open"):
+        raise PlainError("This_conversation_is_already_closed")
+    forwarding.forward_room(
+        ctx.state,
+        room,
+        ctx.me,
+        department_id=ctx.params.get("departmentId"),
+        user_id=ctx.params.get("userId"),
+        comment=ctx.params.get("comment"),
+    )
+    return {}
+
+
+@routes.get("livechat/room.join", auth=True, permissions=("view-l-room",), schema=JOIN_QUERY)
+async def join(ctx: Context) -> dict[str, Any]:
+    """``livechat/room.join``: the caller joins the room (a GET that writes)."""
+    room_id, user = ctx.params["roomId"], ctx.me
+
+    def joining() -> dict[str, Any]:
+        forwarding.join_room(ctx.state, room_id, user)
+        return {}
+
+    return await ctx.state.write(joining)
+
+
+@routes.get("livechat/transfer.history/:rid", auth=True, permissions=("view-livechat-rooms",))
+async def transfer_history(ctx: Context) -> dict[str, Any]:
+    """``apps/meteor/app/livechat/server/api/v1/transfer.ts``: ``{history, count, offset, total}``.
+
+    No rest-typings validator: ``offset``/``count``/``sort`` as ``getPaginationItems``.
+    """
+    rid = ctx.path["rid"]
+    if ctx.store.rooms.get(rid) is None:
+        raise PlainError("invalid-room")
+    sort = sort_spec(ctx, [("ts", 1)])
+    return page(ctx, "history", forwarding.transfer_history(ctx.state, rid, list(sort)))

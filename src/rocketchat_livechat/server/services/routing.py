@@ -360,10 +360,8 @@ def transfer_to_department(
         "scope": "department",
         "nextDepartment": {"_id": department["_id"], "name": department["name"]},
     }
-    if previous:
-        prev_doc = state.store.departments.get(previous)
-        if prev_doc is not None:
-            transfer_data["previousDepartment"] = {"_id": previous, "name": prev_doc["name"]}
+    if previous:  # saveTransferHistory stores the room's departmentId as it is
+        transfer_data["previousDepartment"] = previous
     extra: Doc = {"transferData": transfer_data}
     if by_visitor:
         extra["token"] = room["v"]["token"]
