@@ -294,3 +294,40 @@ def test_bad_arguments_fail_before_any_io() -> None:
     bot = LivechatBot("http://127.0.0.1:9")
     with pytest.raises(InvalidArgumentError):
         bot.on_message("not callable")  # type: ignore[arg-type]
+
+
+async def test_after_n_failures_the_chat_is_handed_to_humans(
+    livechat_server: LivechatTestServer, bot_agent: Agent, visitors: Callable[[], Any]
+) -> None:
+    human = livechat_server.create_agent(available=False)
+    department = livechat_server.create_department(f"Humans-{secrets.token_hex(3)}", [human])
+    bot = make_bot(
+        livechat_server, bot_agent, handoff_after_failures=2, handoff_department=department["name"]
+    )
+    transferred: list[str] = []
+
+    @bot.on_message
+    async def broken(chat: Chat, message: Message) -> None:
+        raise RuntimeError("no model today")
+
+    @bot.on_chat_transferred
+    async def gone(chat: Chat) -> None:
+        transferred.append(chat.rid)
+
+    async with bot:
+        visitor = await visitors()
+        livechat_server.set_available(human)
+        await visitor.say("one")
+
+        async def served_by_human() -> bool:
+            room = (await visitor.client.room.get_room(visitor.token, rid=visitor.rid)).room
+            return room.served_by is not None and room.served_by.id == human.user_id
+
+        await visitor.say("two")
+        await wait_for(served_by_human, "the hand-off to the human")
+        await wait_for(lambda: _true(transferred == [visitor.rid]), "the transferred handler")
+    assert not bot.chats
+
+
+async def _true(value: bool) -> bool:
+    return value

@@ -268,14 +268,14 @@ class LivechatBot:
 
     async def _take_queued(self) -> None:
         """The inquiries queued before the bot came (the stream shows only the later ones)."""
-        try:
-            queued = [inquiry async for inquiry in self.client.inquiries.iter_inquiries()]
-        except e.PermissionDeniedError:
-            logger.info("bot: may not list the queue (view-livechat-manager); new inquiries only")
-            return
-        for inquiry in queued:
-            if inquiry.status == "queued":
+        offset = 0
+        while True:
+            page = await self.client.inquiries.list_queued_for_user(offset=offset, count=50)
+            for inquiry in page:
                 await self._take(inquiry.id, inquiry.department)
+            offset += len(page)
+            if not page.has_more or not len(page):
+                return
 
     async def _take(self, inquiry_id: str, department: str | None) -> None:
         if self.departments and department not in self.departments:
@@ -300,12 +300,16 @@ class LivechatBot:
         return Room.model_validate({"_id": rid, "t": "l", "open": True, "v": visitor})
 
     async def _unanswered(self, chat: Chat) -> list[Message]:
-        """The visitor messages after the last agent message of the room."""
+        """The visitor messages after the last agent message of the room.
+
+        What the bot itself said since it follows the chat does not count: a greeting sent
+        while a visitor message was on its way has not answered it.
+        """
         waiting: list[Message] = []
         for message in await chat.history(limit=HISTORY_WINDOW):
             if _from_visitor(message):
                 waiting.append(message)
-            elif not message.is_system:
+            elif not message.is_system and message.id not in chat.sent:
                 waiting.clear()
         return waiting
 

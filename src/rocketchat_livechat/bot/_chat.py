@@ -40,6 +40,8 @@ class Chat:
         self._stream = stream
         self._username = username
         self.failures = 0
+        #: ids of the messages this bot sent in the chat (since it started following it)
+        self.sent: set[str] = set()
 
     def __repr__(self) -> str:
         return f"Chat(rid={self.rid!r})"
@@ -64,7 +66,9 @@ class Chat:
 
     async def reply(self, text: str) -> Message:
         """Send ``text`` to the visitor as the bot."""
-        return await self._client.messages.send_agent_message(self.rid, text)
+        sent = await self._client.messages.send_agent_message(self.rid, text)
+        self.sent.add(sent.id)
+        return sent
 
     @contextlib.asynccontextmanager
     async def typing(self) -> AsyncIterator[None]:
