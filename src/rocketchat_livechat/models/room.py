@@ -49,6 +49,7 @@ class Room(RocketChatModel):
     id: str = Field(alias="_id")
     t: str | None = None
     fname: str | None = None
+    topic: str | None = None
     msgs: int | None = None
     users_count: int | None = None
     lm: Timestamp | None = None

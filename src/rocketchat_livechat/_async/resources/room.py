@@ -20,6 +20,8 @@ class AsyncRoomResource(AsyncResource):
     request_transcript = AsyncEndpointMethod(room.request_transcript)
     list_rooms = AsyncEndpointMethod(room.list_rooms)
     close_room_by_user = AsyncEndpointMethod(room.close_room_by_user)
+    get_visitor_rooms = AsyncEndpointMethod(room.get_visitor_rooms)
+    save_room_info = AsyncEndpointMethod(room.save_room_info)
 
     async def iter_rooms(self, *, page_size: int = 50, **filters: Any) -> AsyncIterator[Room]:
         """Every room matching ``filters`` (the keyword arguments of :meth:`list_rooms`)."""

@@ -21,6 +21,8 @@ class RoomResource(Resource):
     request_transcript = EndpointMethod(room.request_transcript)
     list_rooms = EndpointMethod(room.list_rooms)
     close_room_by_user = EndpointMethod(room.close_room_by_user)
+    get_visitor_rooms = EndpointMethod(room.get_visitor_rooms)
+    save_room_info = EndpointMethod(room.save_room_info)
 
     def iter_rooms(self, *, page_size: int = 50, **filters: Any) -> Iterator[Room]:
         """Every room matching ``filters`` (the keyword arguments of :meth:`list_rooms`)."""
