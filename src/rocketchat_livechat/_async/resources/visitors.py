@@ -1,4 +1,4 @@
-"""``client.visitors``: visitors seen from the agent side (``client.visitor`` is the visitor's own)."""
+"""``client.visitors``: visitors seen by agents (``client.visitor`` is the visitor's own side)."""
 
 from __future__ import annotations
 

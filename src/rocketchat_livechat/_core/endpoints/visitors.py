@@ -83,7 +83,9 @@ def get_pages_visited(
     schema="isGETLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdParams",
     samples=[
         Sample((RID, "v1"), response=page("history", ROOM)),
-        Sample((RID, "v1"), {"offset": 5, "count": 5, "sort": {"ts": -1}}, response=page("history")),
+        Sample(
+            (RID, "v1"), {"offset": 5, "count": 5, "sort": {"ts": -1}}, response=page("history")
+        ),
     ],
 )
 def get_chat_history(
@@ -177,7 +179,9 @@ def search_chats(
     samples=[
         Sample(("ali",), response={"items": [_VISITOR_INFO]}),
         Sample(
-            ("ali",), {"exceptions": ["v2"], "conditions": {"department": "d1"}}, response={"items": []}
+            ("ali",),
+            {"exceptions": ["v2"], "conditions": {"department": "d1"}},
+            response={"items": []},
         ),
     ],
 )
@@ -212,7 +216,9 @@ def autocomplete(
     schema="isGETLivechatVisitorsSearch",
     samples=[
         Sample(("alice",), response=page("visitors", _VISITOR_INFO)),
-        Sample(("+155",), {"offset": 0, "count": 5, "sort": {"name": 1}}, response=page("visitors")),
+        Sample(
+            ("+155",), {"offset": 0, "count": 5, "sort": {"name": 1}}, response=page("visitors")
+        ),
     ],
 )
 def search(
@@ -223,5 +229,5 @@ def search(
     sort: Mapping[str, int] | None = None,
     **options: Unpack[CallOptions],
 ) -> Parts:
-    """One page of visitors whose e-mail/phone equals ``term`` or whose name/username contains it."""
+    """One page of visitors with e-mail/phone ``term``, or whose name/username contains it."""
     return Parts(params={"term": v.required_str("term", term), **_paging(offset, count, sort)})

@@ -18,6 +18,7 @@ from . import (
     upload,
     users,
     visitor,
+    visitors,
 )
 
 ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
@@ -26,6 +27,7 @@ ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
         auth,
         config,
         visitor,
+        visitors,
         room,
         message,
         upload,
