@@ -54,6 +54,7 @@ __all__ = [
     "ServerError",
     "UnexpectedResponseError",
     "VisitorHasOpenRoomsError",
+    "VisitorNotFoundError",
 ]
 
 
@@ -240,6 +241,10 @@ class OmnichannelDisabledError(BadRequestError):
 
 class VisitorHasOpenRoomsError(BadRequestError):
     """The visitor cannot be removed while it has open rooms (``visitor-has-open-rooms``)."""
+
+
+class VisitorNotFoundError(BadRequestError):
+    """No (enabled) visitor has this ``_id`` (``visitor-not-found``, ``livechat/visitors.info``)."""
 
 
 class InquiryTakenError(BadRequestError):
