@@ -306,7 +306,7 @@ def _string_map(name: str, value: object) -> dict[str, str] | None:
     if mapping is None:
         return None
     return {
-        v.required_str(f"{name} key", key): v.required_str(f"{name}[{key!r}]", val)
+        v.required_str(f"{name}[{key!r}]", key): v.required_str(f"{name}[{key!r}]", val)
         for key, val in mapping.items()
     }
 
