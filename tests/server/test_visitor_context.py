@@ -256,6 +256,10 @@ def test_save_info_updates_room_and_visitor_and_pushes_visitor_data(
     pushed = events.of("stream-livechat-room", room["_id"])
     assert [a[0]["type"] for a in pushed] == ["visitorData"]
     assert pushed[0][0]["visitor"]["name"] == "Renamed Person"
+    changed = events.of("stream-notify-user", f"{agent.user_id}/rooms-changed")
+    assert [(a[0], a[1]["_id"], a[1]["topic"]) for a in changed] == [
+        ("updated", room["_id"], "Billing")
+    ]
     bad_value = _save(
         http,
         agent.headers,

@@ -351,8 +351,9 @@ def save_room_info(
     ``view-l-room``, and ``save-others-livechat-room-info`` unless the caller serves the room
     (else 403 ``unauthorized``); custom fields are written only with
     ``edit-livechat-room-customfields`` and only for existing fields of the matching scope.
-    The visitor's open rooms get a ``VisitorChangedEvent``. Tags, priority and SLA are
-    Enterprise-only and not offered.
+    The serving agent's stream sees the updated room; the embedded server also pushes a
+    ``VisitorChangedEvent`` on the room (Rocket.Chat itself does not). Tags, priority and SLA
+    are Enterprise-only and not offered.
     """
     room_data = json_body(
         _id=v.required_str("rid", rid),

@@ -144,6 +144,11 @@ def save_room_info(
         ):
             events.inquiry(state, "changed", inquiry)
     update["$set"]["_updatedAt"] = state.now()
-    state.store.rooms.update(room["_id"], update)
+    updated = state.store.rooms.update(room["_id"], update) or room
+    served = (updated.get("servedBy") or {}).get("_id")
+    if served:  # notifyOnRoomChangedById: the serving agent's subscription sees the new room
+        events.user_rooms_changed(state, served, "updated", updated)
+    # Rocket.Chat emits ``visitorData`` only from changeRoomVisitor (notifyRoomVisitorChange);
+    # the embedded server also tells the room's visitor stream here (issue #12).
     events.visitor_data(state, room["_id"], visitor)
     return visitor
