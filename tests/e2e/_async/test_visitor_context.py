@@ -3,6 +3,8 @@ chat search, autocomplete, search), ``room.get_visitor_rooms`` and ``room.save_r
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from rocketchat_livechat import (
@@ -27,14 +29,15 @@ async def test_visitor_context_for_the_serving_agent(
     async_livechat_client: AsyncLivechatClient, livechat_server: LivechatTestServer
 ) -> None:
     chat = await open_chat(async_livechat_client, livechat_server)
-    visitor = await async_livechat_client.visitor.get_visitor(chat.token)
+    name = f"Ctx{secrets.token_hex(4)} Alice"  # unique: autocomplete answers 10 at most
+    visitor = await async_livechat_client.visitor.register_visitor(chat.token, name=name)
     await async_livechat_client.visitor.send_page_visited(chat.token, chat.rid, _page("pricing"))
     await async_livechat_client.messages.send_message(chat.token, chat.rid, "about my refund")
     async with AsyncLivechatClient(
         livechat_server.url, user_id=chat.agent.user_id, auth_token=chat.agent.auth_token
     ) as agent:
         info = await agent.visitors.get_info(visitor.id)
-        assert (info.id, info.name) == (visitor.id, "Alice")
+        assert (info.id, info.name) == (visitor.id, name)
         assert info.token is None  # Rocket.Chat 8.5 no longer reveals it
         with pytest.raises(VisitorNotFoundError):
             await agent.visitors.get_info("no-such-visitor")
@@ -52,9 +55,9 @@ async def test_visitor_context_for_the_serving_agent(
         none = await agent.visitors.search_chats(chat.rid, visitor.id, closed_chats_only=True)
         assert none.items == [] and none.total == 0
 
-        items = await agent.visitors.autocomplete("Ali", exceptions=["someone-else"])
+        items = await agent.visitors.autocomplete(name[:11], exceptions=["someone-else"])
         assert visitor.id in {v.id for v in items}
-        searched = await agent.visitors.search("Alice")
+        searched = await agent.visitors.search(name[:11])
         assert visitor.id in {v.id for v in searched.items}
 
         await agent.room.save_room_info(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from rocketchat_livechat import (
@@ -27,14 +29,15 @@ def test_visitor_context_for_the_serving_agent(
     livechat_client: LivechatClient, livechat_server: LivechatTestServer
 ) -> None:
     chat = open_chat(livechat_client, livechat_server)
-    visitor = livechat_client.visitor.get_visitor(chat.token)
+    name = f"Ctx{secrets.token_hex(4)} Alice"  # unique: autocomplete answers 10 at most
+    visitor = livechat_client.visitor.register_visitor(chat.token, name=name)
     livechat_client.visitor.send_page_visited(chat.token, chat.rid, _page("pricing"))
     livechat_client.messages.send_message(chat.token, chat.rid, "about my refund")
     with LivechatClient(
         livechat_server.url, user_id=chat.agent.user_id, auth_token=chat.agent.auth_token
     ) as agent:
         info = agent.visitors.get_info(visitor.id)
-        assert (info.id, info.name) == (visitor.id, "Alice")
+        assert (info.id, info.name) == (visitor.id, name)
         assert info.token is None  # Rocket.Chat 8.5 no longer reveals it
         with pytest.raises(VisitorNotFoundError):
             agent.visitors.get_info("no-such-visitor")
@@ -52,9 +55,9 @@ def test_visitor_context_for_the_serving_agent(
         none = agent.visitors.search_chats(chat.rid, visitor.id, closed_chats_only=True)
         assert none.items == [] and none.total == 0
 
-        items = agent.visitors.autocomplete("Ali", exceptions=["someone-else"])
+        items = agent.visitors.autocomplete(name[:11], exceptions=["someone-else"])
         assert visitor.id in {v.id for v in items}
-        searched = agent.visitors.search("Alice")
+        searched = agent.visitors.search(name[:11])
         assert visitor.id in {v.id for v in searched.items}
 
         agent.room.save_room_info(
