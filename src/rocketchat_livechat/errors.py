@@ -60,6 +60,7 @@ __all__ = [
     "UnexpectedResponseError",
     "UserAlreadyInRoomError",
     "VisitorHasOpenRoomsError",
+    "VisitorNotFoundError",
 ]
 
 
@@ -281,6 +282,10 @@ class OmnichannelDisabledError(BadRequestError):
 
 class VisitorHasOpenRoomsError(BadRequestError):
     """The visitor cannot be removed while it has open rooms (``visitor-has-open-rooms``)."""
+
+
+class VisitorNotFoundError(BadRequestError):
+    """No (enabled) visitor has this ``_id`` (``visitor-not-found``, ``livechat/visitors.info``)."""
 
 
 class InquiryTakenError(BadRequestError):

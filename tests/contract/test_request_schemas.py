@@ -54,6 +54,7 @@ NO_VALIDATOR: dict[str, str] = {
     "visitor.delete_visitor": "the token travels in the path; no query or body",
     "room.upload_file": "multipart upload; the route has no schema",
     "room.get_transfer_history": "transfer.ts declares no validator (rid in the path, paging)",
+    "room.get_visitor_rooms": "the token travels in the path; the route has no schema",
     "users.get_user": "type and id travel in the path; no query or body",
     "users.delete_user": "type and id travel in the path; no query or body",
     "departments.update_department": "PUT livechat/department/:_id runs only Match checks",

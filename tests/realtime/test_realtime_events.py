@@ -234,3 +234,21 @@ async def test_agent_stream_follows_the_rooms_it_already_serves(
         await async_livechat_client.messages.send_message(chat.token, chat.rid, "anyone?")
         got = await next_event(desk, MessageEvent)
         assert (got.message.msg, got.rid) == ("anyone?", chat.rid)
+
+
+async def test_save_room_info_tells_the_visitor(
+    async_livechat_client: AsyncLivechatClient,
+    agent: Agent,
+    agent_client: AsyncLivechatClient,
+) -> None:
+    """``room.saveInfo`` by the serving agent pushes ``visitorData`` on the room's stream."""
+    client = async_livechat_client
+    chat = await open_chat(client, "Before")
+    visitor = await client.visitor.get_visitor(chat.token)
+    async with client.realtime.connect(chat.token, rooms=[chat.rid], ping_interval=PING) as s:
+        await agent_client.room.save_room_info(
+            chat.rid, visitor.id, topic="Refund", name="After", phone="+15550199"
+        )
+        changed = await next_event(s, VisitorChangedEvent, rid=chat.rid)
+        assert changed.visitor.id == visitor.id and changed.visitor.name == "After"
+        assert [p.phone_number for p in changed.visitor.phone] == ["+15550199"]

@@ -462,14 +462,30 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/room.forward": lambda owner: {"roomId": owner.rid, "userId": "x"},
     "livechat/users/:type": lambda owner: {"username": "nobody"},
     "livechat/appearance": lambda owner: [{"_id": "Livechat_title", "value": "x"}],
+    "livechat/room.saveInfo": lambda owner: {
+        "roomData": {"_id": owner.rid},
+        "guestData": {"_id": "x"},
+    },
+}
+
+#: query parameters that pass each GET endpoint's schema
+VALID_QUERIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
+    "livechat/inquiries.getOne": lambda owner: {"roomId": owner.rid},
+    "livechat/visitors.info": lambda owner: {"visitorId": "x"},
+    "livechat/visitors.autocomplete": lambda owner: {"selector": '{"term": ""}'},
+    "livechat/visitors.search": lambda owner: {"term": "x"},
 }
 
 
 def _agent_call(method: str, path: str, owner: Visitor, headers: dict[str, str]) -> Call:
     filled = path.replace(":type", "agent").replace(":_id", "x").replace(":token", owner.token)
     filled = filled.replace(":rid", owner.rid)
+    filled = filled.replace(":roomId", owner.rid).replace(":visitorId", "x")
     body = VALID_BODIES[path](owner) if path in VALID_BODIES else {}
-    params = {"roomId": owner.rid} if path.endswith(("getOne", "room.join")) else None
+    if path in VALID_QUERIES:
+        params = VALID_QUERIES[path](owner)
+    else:
+        params = {"roomId": owner.rid} if path.endswith(("getOne", "room.join")) else None
     return Call(method, filled, params, None if method == "GET" else body, headers)
 
 

@@ -349,6 +349,13 @@ CASES = [
         "visitor-has-open-rooms",
     ),
     ErrorCase(
+        "visitor-not-found",
+        400,
+        fail(error="visitor-not-found"),
+        e.VisitorNotFoundError,
+        "visitor-not-found",
+    ),
+    ErrorCase(
         "7.x-missing-custom-fields",
         400,
         fail(error="Missing required custom fields: cf1, cf2"),

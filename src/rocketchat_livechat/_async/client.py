@@ -30,6 +30,7 @@ from .resources.messages import AsyncMessagesResource
 from .resources.room import AsyncRoomResource
 from .resources.users import AsyncUsersResource
 from .resources.visitor import AsyncVisitorResource
+from .resources.visitors import AsyncVisitorsResource
 
 if TYPE_CHECKING:
     from .realtime import AsyncRealtime
@@ -118,6 +119,7 @@ class AsyncLivechatClient:
         self.inquiries = AsyncInquiriesResource(self)
         self.users = AsyncUsersResource(self)
         self.departments = AsyncDepartmentsResource(self)
+        self.visitors = AsyncVisitorsResource(self)
 
     def with_options(
         self,

@@ -68,6 +68,7 @@ CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "error-message-size-exceeded": e.MessageTooLongError,
     "error-omnichannel-is-disabled": e.OmnichannelDisabledError,
     "visitor-has-open-rooms": e.VisitorHasOpenRoomsError,
+    "visitor-not-found": e.VisitorNotFoundError,
     "error-inquiry-taken": e.InquiryTakenError,
     "error-file-upload-disabled": e.FileUploadDisabledError,
     "error-type-not-allowed": e.FileTypeNotAllowedError,

@@ -31,6 +31,7 @@ from .resources.messages import MessagesResource
 from .resources.room import RoomResource
 from .resources.users import UsersResource
 from .resources.visitor import VisitorResource
+from .resources.visitors import VisitorsResource
 
 if TYPE_CHECKING:
     from .realtime import Realtime
@@ -119,6 +120,7 @@ class LivechatClient:
         self.inquiries = InquiriesResource(self)
         self.users = UsersResource(self)
         self.departments = DepartmentsResource(self)
+        self.visitors = VisitorsResource(self)
 
     def with_options(
         self,

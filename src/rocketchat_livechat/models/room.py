@@ -49,6 +49,7 @@ class Room(RocketChatModel):
     id: str = Field(alias="_id")
     t: str | None = None
     fname: str | None = None
+    topic: str | None = None
     msgs: int | None = None
     users_count: int | None = None
     lm: Timestamp | None = None
@@ -64,6 +65,7 @@ class Room(RocketChatModel):
     closed_by: UserRef | None = None
     waiting_response: bool | None = None
     last_message: Message | None = None
+    closing_message: Message | None = None  # livechat/visitors.searchChats
     tags: list[str] = Field(default_factory=list)
     survey_feedback: dict[str, Any] | None = None
     metrics: dict[str, Any] | None = None

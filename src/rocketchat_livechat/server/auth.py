@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "edit-livechat-room-customfields": _AGENTS,
     "close-livechat-room": _AGENTS,
     "close-others-livechat-room": _MANAGERS,
+    "save-others-livechat-room-info": ("livechat-manager", "livechat-monitor"),
     "transfer-livechat-guest": _AGENTS,
     "edit-omnichannel-contact": _AGENTS,
     "send-omnichannel-chat-transcript": ("admin", "livechat-manager"),

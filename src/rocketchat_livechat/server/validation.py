@@ -121,6 +121,10 @@ def _validate_object(value: dict[str, Any], schema: Schema) -> None:
     for name, sub in props.items():
         if name in value:
             value[name] = _validate(value[name], sub)
+    for pattern, sub in schema.get("patternProperties", {}).items():
+        for name in value:
+            if re.search(pattern, name):
+                value[name] = _validate(value[name], sub)
 
 
 def _validate_array(value: list[Any], schema: Schema) -> None:

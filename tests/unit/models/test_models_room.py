@@ -141,3 +141,18 @@ def test_survey_result_seed_list_shape(seed: dict[str, Any]) -> None:
     survey = SurveyResult.model_validate(seed["room_survey"])
     assert survey.rid == "room_def"
     assert survey.data == {"friendliness": "4", "speed": "5"}
+
+
+def test_search_chats_room_has_topic_and_closing_message() -> None:
+    """``livechat/visitors.searchChats`` rooms: the projection plus ``closingMessage``."""
+    room = Room.model_validate(
+        {
+            **CLOSED_ROOM,
+            "topic": "Billing",
+            "closingMessage": {"_id": "m9", "rid": "r1", "msg": "Solved", "t": "livechat-close"},
+        }
+    )
+    assert room.topic == "Billing"
+    assert room.closing_message is not None
+    assert (room.closing_message.id, room.closing_message.msg) == ("m9", "Solved")
+    assert Room.model_validate(CLOSED_ROOM).closing_message is None

@@ -23,6 +23,8 @@ class AsyncRoomResource(AsyncResource):
     forward_room = AsyncEndpointMethod(room.forward_room)
     join_room = AsyncEndpointMethod(room.join_room)
     get_transfer_history = AsyncEndpointMethod(room.get_transfer_history)
+    get_visitor_rooms = AsyncEndpointMethod(room.get_visitor_rooms)
+    save_room_info = AsyncEndpointMethod(room.save_room_info)
 
     async def iter_rooms(self, *, page_size: int = 50, **filters: Any) -> AsyncIterator[Room]:
         """Every room matching ``filters`` (the keyword arguments of :meth:`list_rooms`)."""

@@ -18,6 +18,7 @@ GROUPS = (
     "inquiries",
     "users",
     "departments",
+    "visitors",
 )
 
 

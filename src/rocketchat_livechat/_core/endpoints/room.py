@@ -396,3 +396,91 @@ def _date_range(name: str, value: object) -> str | None:
     if unknown or not mapping:
         raise InvalidArgumentError(name, "expected a mapping with 'start' and/or 'end'")
     return json.dumps({k: v.optional_timestamp(f"{name}.{k}", val) for k, val in mapping.items()})
+
+
+@endpoint(
+    "GET",
+    "livechat/visitor/{token}/room",
+    parse=parsing.list_under(Room, "rooms"),
+    auth="user",
+    idempotent=True,
+    secret=("token",),
+    samples=[Sample((TOKEN,), response={"rooms": [ROOM]})],
+)
+def get_visitor_rooms(token: str, **options: Unpack[CallOptions]) -> Parts:
+    """The open rooms of the visitor ``token`` (managers: ``view-livechat-manager``).
+
+    Rocket.Chat: ``apps/meteor/app/livechat/server/api/v1/visitor.ts``; an unknown token gives
+    ``[]``. Each room carries only ``_id``, ``name``, ``t``, ``cl``, ``u``, ``usernames``,
+    ``servedBy``.
+    """
+    return Parts(path={"token": v.path_segment("token", token)})
+
+
+def _string_map(name: str, value: object) -> dict[str, str] | None:
+    mapping = v.optional_mapping(name, value)
+    if mapping is None:
+        return None
+    return {
+        v.required_str(f"{name}[{key!r}]", key): v.required_str(f"{name}[{key!r}]", val)
+        for key, val in mapping.items()
+    }
+
+
+@endpoint(
+    "POST",
+    "livechat/room.saveInfo",
+    parse=parsing.nothing,
+    auth="user",
+    schema="isLiveChatRoomSaveInfoProps",
+    samples=[
+        Sample((RID, "v1")),
+        Sample(
+            (RID, "v1"),
+            {
+                "topic": "Billing",
+                "livechat_data": {"plan": "gold"},
+                "name": "Alice",
+                "email": "alice@example.com",
+                "phone": "+15550100",
+                "custom_fields": {"company": "ACME"},
+            },
+        ),
+    ],
+)
+def save_room_info(
+    rid: str,
+    visitor_id: str,
+    *,
+    topic: str | None = None,
+    livechat_data: Mapping[str, str] | None = None,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    custom_fields: Mapping[str, str] | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Edit the room (``topic``, room custom fields ``livechat_data``) and its visitor
+    (``name``, ``email``, ``phone``, visitor custom fields ``custom_fields``).
+
+    Rocket.Chat: ``room.saveInfo`` in ``apps/meteor/app/livechat/server/api/v1/room.ts``. Needs
+    ``view-l-room``, and ``save-others-livechat-room-info`` unless the caller serves the room
+    (else 403 ``unauthorized``); custom fields are written only with
+    ``edit-livechat-room-customfields`` and only for existing fields of the matching scope.
+    The serving agent's stream sees the updated room; the embedded server also pushes a
+    ``VisitorChangedEvent`` on the room (Rocket.Chat itself does not). Tags, priority and SLA
+    are Enterprise-only and not offered.
+    """
+    room_data = json_body(
+        _id=v.required_str("rid", rid),
+        topic=v.optional_str("topic", topic),
+        livechatData=_string_map("livechat_data", livechat_data),
+    )
+    guest_data = json_body(
+        _id=v.required_str("visitor_id", visitor_id),
+        name=v.optional_str("name", name),
+        email=v.optional_str("email", email),
+        phone=v.optional_str("phone", phone),
+        livechatData=_string_map("custom_fields", custom_fields),
+    )
+    return Parts(json={"roomData": room_data, "guestData": guest_data})

@@ -24,6 +24,8 @@ class RoomResource(Resource):
     forward_room = EndpointMethod(room.forward_room)
     join_room = EndpointMethod(room.join_room)
     get_transfer_history = EndpointMethod(room.get_transfer_history)
+    get_visitor_rooms = EndpointMethod(room.get_visitor_rooms)
+    save_room_info = EndpointMethod(room.save_room_info)
 
     def iter_rooms(self, *, page_size: int = 50, **filters: Any) -> Iterator[Room]:
         """Every room matching ``filters`` (the keyword arguments of :meth:`list_rooms`)."""

@@ -19,6 +19,7 @@ from . import (
     upload,
     users,
     visitor,
+    visitors,
 )
 
 ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
@@ -27,6 +28,7 @@ ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
         auth,
         config,
         visitor,
+        visitors,
         room,
         message,
         upload,

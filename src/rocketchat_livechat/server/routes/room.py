@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import auth
 from ..api import Context, Deprecation, RouteGroup
-from ..errors import ApiError, Failure, PlainError
+from ..errors import ApiError, Failure, Forbidden, PlainError
 from ..ratelimit import RateRule
 from ..services import forwarding, rooms, routing
 from ..validation import BOOLEAN, STRING, STRINGS, Maybe, check, obj
@@ -246,3 +246,59 @@ async def transfer_history(ctx: Context) -> dict[str, Any]:
         raise PlainError("invalid-room")
     sort = sort_spec(ctx, [("ts", 1)])
     return page(ctx, "history", forwarding.transfer_history(ctx.state, rid, list(sort)))
+
+
+_CUSTOM_VALUES: dict[str, Any] = {
+    "type": "object",
+    "patternProperties": {".*": STRING},
+    "nullable": True,
+}
+SAVE_INFO_BODY = obj(
+    {
+        "guestData": obj(
+            {
+                "_id": STRING,
+                "name": {**STRING, "nullable": True},
+                "email": {**STRING, "nullable": True},
+                "phone": {**STRING, "nullable": True},
+                "livechatData": _CUSTOM_VALUES,
+            },
+            ("_id",),
+        ),
+        "roomData": obj(
+            {
+                "_id": STRING,
+                "topic": {**STRING, "nullable": True},
+                "tags": {**STRINGS, "nullable": True},
+                "livechatData": {"type": "object", "nullable": True},
+                "priorityId": {**STRING, "nullable": True},
+                "slaId": {**STRING, "nullable": True},
+            },
+            ("_id",),
+        ),
+    },
+    ("guestData", "roomData"),
+)
+
+
+@routes.post(
+    "livechat/room.saveInfo", auth=True, permissions=("view-l-room",), schema=SAVE_INFO_BODY
+)
+async def save_info(ctx: Context) -> dict[str, Any]:
+    """``apps/meteor/app/livechat/server/api/v1/room.ts`` (``isLiveChatRoomSaveInfoProps``)."""
+    room_data, guest_data = ctx.params["roomData"], ctx.params["guestData"]
+    room = ctx.store.rooms.get(room_data["_id"])
+    if room is None or room.get("t") != "l":
+        raise PlainError("error-invalid-room")
+    user = ctx.me
+    served = room.get("servedBy", {}).get("_id") == user["_id"]
+    if not served and not auth.has_permission(user, "save-others-livechat-room-info"):
+        raise Forbidden()
+    rooms.save_room_info(
+        ctx.state,
+        room,
+        room_data,
+        guest_data,
+        edit_custom_fields=auth.has_permission(user, "edit-livechat-room-customfields"),
+    )
+    return {}

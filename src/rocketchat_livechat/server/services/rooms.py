@@ -5,13 +5,14 @@ Opening, routing, transfers and closing are in :mod:`.routing`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import MeteorError, PlainError
 from ..state import ServerState
 from ..store import Doc
-from . import messages
+from . import events, messages
 from ._constants import EMAIL_RE, ROCKET_CAT
 
 SURVEY_FIELDS = ("satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness")
@@ -58,3 +59,96 @@ def request_transcript(state: ServerState, visitor: Doc, rid: str, email: str) -
     return messages.system_message(
         state, rid, "livechat_transcript_history", "", ROCKET_CAT, requestData=request_data
     )
+
+
+def _custom_values(state: ServerState, scope: str, data: Mapping[str, Any]) -> dict[str, str]:
+    """The values of ``data`` for existing custom fields of ``scope``, trimmed and regexp-checked
+    (``saveGuest`` / ``saveRoomInfo``: ``Invalid value for <label> field``)."""
+    kept: dict[str, str] = {}
+    for field in state.store.custom_fields.find({"scope": scope}):
+        if field["_id"] not in data:
+            continue
+        value = str(data[field["_id"]]).strip()
+        regexp = field.get("regexp")
+        if value and regexp and not re.search(regexp, value):
+            raise PlainError(f"Invalid value for {field.get('label') or field['_id']} field")
+        kept[field["_id"]] = value
+    return kept
+
+
+def _set_or_unset(update: dict[str, dict[str, Any]], key: str, value: Any) -> None:
+    if value:
+        update["$set"][key] = value
+    else:
+        update["$unset"][key] = 1
+
+
+def save_room_info(
+    state: ServerState,
+    room: Doc,
+    room_data: Mapping[str, Any],
+    guest_data: Mapping[str, Any],
+    *,
+    edit_custom_fields: bool,
+) -> Doc:
+    """``POST livechat/room.saveInfo``: ``saveGuest`` then ``saveRoomInfo`` (livechat lib
+    ``guests.ts`` / ``rooms.ts``, models ``saveGuestById`` / ``saveRoomById``); returns the visitor.
+
+    Rocket.Chat runs both halves concurrently and reports the first failure after both ran; here
+    every check comes first, so a refused call changes nothing. Without
+    ``edit-livechat-room-customfields`` the visitor's custom fields are left alone while the
+    room's ``livechatData`` is written as sent (unfiltered), as Rocket.Chat does. The room's
+    ``tags`` are replaced (and removed when none are sent), as ``saveRoomById`` does; priority and
+    SLA are Enterprise features and ignored.
+    """
+    visitor = state.store.visitors.get(guest_data["_id"])
+    if visitor is None or visitor.get("disabled"):
+        raise PlainError("error-invalid-visitor")
+    guest_fields = guest_data.get("livechatData") or {}
+    visitor_values = _custom_values(state, "visitor", guest_fields) if edit_custom_fields else None
+    room_values: Mapping[str, Any] = room_data.get("livechatData") or {}
+    if edit_custom_fields and room_values:
+        room_values = _custom_values(state, "room", room_values)
+
+    # saveGuestById: only non-empty values are written; whitespace-only ones unset the field
+    guest: dict[str, dict[str, Any]] = {"$set": {}, "$unset": {}}
+    name, email = guest_data.get("name"), guest_data.get("email")
+    phone = None if room.get("sms") else guest_data.get("phone")
+    if name:
+        _set_or_unset(guest, "name", name.strip())
+    if email:
+        _set_or_unset(
+            guest, "visitorEmails", [{"address": email.strip()}] if email.strip() else None
+        )
+    if phone:
+        _set_or_unset(guest, "phone", [{"phoneNumber": phone.strip()}] if phone.strip() else None)
+    for key, value in (visitor_values or {}).items():
+        _set_or_unset(guest, f"livechatData.{key}", value)
+    if guest["$set"] or guest["$unset"]:
+        guest["$set"]["_updatedAt"] = state.now()
+        visitor = state.store.visitors.update(visitor["_id"], guest) or visitor
+
+    # saveRoomById
+    update: dict[str, dict[str, Any]] = {"$set": {}, "$unset": {}}
+    topic = room_data.get("topic")
+    if topic is not None:
+        _set_or_unset(update, "topic", topic.strip())
+    tags = room_data.get("tags")
+    _set_or_unset(update, "tags", list(tags) if isinstance(tags, list) and tags else None)
+    for key, value in room_values.items():
+        _set_or_unset(update, f"livechatData.{key}", str(value).strip())
+    if name and name.strip():
+        update["$set"]["fname"] = name
+        for inquiry in state.store.inquiries.update_many(
+            {"rid": room["_id"]}, {"$set": {"name": name}}
+        ):
+            events.inquiry(state, "changed", inquiry)
+    update["$set"]["_updatedAt"] = state.now()
+    updated = state.store.rooms.update(room["_id"], update) or room
+    served = (updated.get("servedBy") or {}).get("_id")
+    if served:  # notifyOnRoomChangedById: the serving agent's subscription sees the new room
+        events.user_rooms_changed(state, served, "updated", updated)
+    # Rocket.Chat emits ``visitorData`` only from changeRoomVisitor (notifyRoomVisitorChange);
+    # the embedded server also tells the room's visitor stream here (issue #12).
+    events.visitor_data(state, room["_id"], visitor)
+    return visitor
