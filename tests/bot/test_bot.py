@@ -331,3 +331,24 @@ async def test_after_n_failures_the_chat_is_handed_to_humans(
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_the_chat_knows_the_visitor_and_saves_what_it_learns(
+    livechat_server: LivechatTestServer, bot_agent: Agent, visitors: Callable[[], Any]
+) -> None:
+    bot = make_bot(livechat_server, bot_agent)
+    learned: list[str | None] = []
+
+    @bot.on_message
+    async def learn(chat: Chat, message: Message) -> None:
+        await chat.save_info(email="vera@example.com", topic="billing")
+        learned.append((await chat.visitor()).name)
+        await chat.reply("saved")
+
+    async with bot:
+        visitor = await visitors()
+        await visitor.say("my mail is vera@example.com")
+        await wait_for(lambda: _at_least(visitor.replies(), 1), "the reply")
+    assert learned == ["Vera"]
+    found = await visitor.client.visitor.get_visitor(visitor.token)
+    assert found.email == "vera@example.com"

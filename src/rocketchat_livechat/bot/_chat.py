@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import errors as e
-from ..models import Message, Room
+from ..models import Message, Room, Visitor
 
 if TYPE_CHECKING:
     from .._async.client import AsyncLivechatClient
@@ -104,6 +104,39 @@ class Chat:
             lines.append(f"{speaker}: {message.msg}")
         return "\n".join(lines)
 
+    async def visitor(self) -> Visitor:
+        """The visitor's record: name, e-mail, phone, custom fields (``livechat/visitors.info``)."""
+        return await self._client.visitors.get_info(self._visitor_id())
+
+    async def pages_visited(self) -> list[Message]:
+        """The pages the visitor browsed (navigation messages), newest first."""
+        return list(await self._client.visitors.get_pages_visited(self.rid))
+
+    async def save_info(
+        self,
+        *,
+        topic: str | None = None,
+        name: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        custom_fields: dict[str, str] | None = None,
+    ) -> None:
+        """Save the room's topic and the visitor's name, e-mail, phone or custom fields."""
+        await self._client.room.save_room_info(
+            self.rid,
+            self._visitor_id(),
+            topic=topic,
+            name=name,
+            email=email,
+            phone=phone,
+            custom_fields=custom_fields,
+        )
+
+    def _visitor_id(self) -> str:
+        if not self.visitor_id:
+            raise e.InvalidArgumentError("chat", f"room {self.rid} carries no visitor id")
+        return self.visitor_id
+
     async def handoff(
         self, *, department: str | None = None, agent: str | None = None, comment: str | None = None
     ) -> None:
@@ -181,6 +214,18 @@ class SyncChat:
     def history_text(self, *, limit: int = 100) -> str:
         """The conversation as ``visitor: ...`` / ``agent: ...`` lines."""
         return self._wait(self._chat.history_text(limit=limit))
+
+    def visitor(self) -> Visitor:
+        """The visitor's record (see :meth:`Chat.visitor`)."""
+        return self._wait(self._chat.visitor())
+
+    def pages_visited(self) -> list[Message]:
+        """The pages the visitor browsed, newest first."""
+        return self._wait(self._chat.pages_visited())
+
+    def save_info(self, **fields: Any) -> None:
+        """Save room and visitor fields (the keywords of :meth:`Chat.save_info`)."""
+        self._wait(self._chat.save_info(**fields))
 
     def handoff(
         self, *, department: str | None = None, agent: str | None = None, comment: str | None = None
