@@ -105,6 +105,7 @@ def _agent_items(
 
 
 def _department_data(
+    *,
     name: str,
     email: str,
     enabled: bool,
@@ -193,17 +194,17 @@ def create_department(
     units (``departmentUnit``) are Enterprise-only and not offered.
     """
     data = _department_data(
-        name,
-        email,
-        enabled,
-        show_on_registration,
-        show_on_offline_form,
-        description,
-        request_tag_before_closing_chat,
-        chat_closing_tags,
-        fallback_forward_department,
-        departments_allowed_to_forward,
-        allow_receive_forward_offline,
+        name=name,
+        email=email,
+        enabled=enabled,
+        show_on_registration=show_on_registration,
+        show_on_offline_form=show_on_offline_form,
+        description=description,
+        request_tag_before_closing_chat=request_tag_before_closing_chat,
+        chat_closing_tags=chat_closing_tags,
+        fallback_forward_department=fallback_forward_department,
+        departments_allowed_to_forward=departments_allowed_to_forward,
+        allow_receive_forward_offline=allow_receive_forward_offline,
     )
     return Parts(
         json=json_body(department=data, agents=_agent_items("agents", agents, _CREATE_AGENT_KEYS))
@@ -256,17 +257,17 @@ def update_department(
     (with ``add-livechat-department-agents``), agents not listed stay: remove them with
     :meth:`save_department_agents`. Answers the department and all its agents."""
     data = _department_data(
-        name,
-        email,
-        enabled,
-        show_on_registration,
-        show_on_offline_form,
-        description,
-        request_tag_before_closing_chat,
-        chat_closing_tags,
-        fallback_forward_department,
-        departments_allowed_to_forward,
-        allow_receive_forward_offline,
+        name=name,
+        email=email,
+        enabled=enabled,
+        show_on_registration=show_on_registration,
+        show_on_offline_form=show_on_offline_form,
+        description=description,
+        request_tag_before_closing_chat=request_tag_before_closing_chat,
+        chat_closing_tags=chat_closing_tags,
+        fallback_forward_department=fallback_forward_department,
+        departments_allowed_to_forward=departments_allowed_to_forward,
+        allow_receive_forward_offline=allow_receive_forward_offline,
     )
     return Parts(
         path={"department_id": v.path_segment("department_id", department_id)},
