@@ -352,3 +352,26 @@ async def test_the_chat_knows_the_visitor_and_saves_what_it_learns(
     assert learned == ["Vera"]
     found = await visitor.client.visitor.get_visitor(visitor.token)
     assert found.email == "vera@example.com"
+
+
+async def test_a_hundred_visitors_each_get_every_reply_in_order_once(
+    livechat_server: LivechatTestServer, bot_agent: Agent, visitors: Callable[[], Any]
+) -> None:
+    bot = make_bot(livechat_server, bot_agent)
+
+    @bot.on_message
+    async def echo(chat: Chat, message: Message) -> None:
+        await chat.reply(f"echo: {message.msg}")
+
+    async with bot:
+        crowd = await asyncio.gather(*(visitors() for _ in range(100)))
+        await asyncio.gather(*(_say_all(v, 3) for v in crowd))
+
+        async def everyone_answered() -> bool:
+            counts = await asyncio.gather(*(v.replies() for v in crowd))
+            return all(len(replies) >= 3 for replies in counts)
+
+        await wait_for(everyone_answered, "three replies for each of 100 visitors")
+        for visitor in crowd:
+            assert await visitor.replies() == [f"echo: {visitor.rid}-{n}" for n in range(3)]
+        assert len(bot.chats) == 100

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
-from ..models import AgentInfo, Inquiry, Message, Visitor
+from pydantic import ValidationError
+
+from ..models import AgentInfo, Inquiry, Message, Room, Visitor
 
 __all__ = [
     "INQUIRY_QUEUE",
@@ -144,11 +146,16 @@ class InquiryEvent:
 
 @dataclass(frozen=True, slots=True)
 class RoomAssignmentEvent:
-    """The logged-in agent was added to (``assigned``) or removed from a room (agent streams)."""
+    """The logged-in agent was added to (``assigned``) or removed from a room (agent streams).
+
+    ``room`` is the room as Rocket.Chat sent it, when the event came with the whole room
+    (``rooms-changed``); ``None`` when it came from a subscription.
+    """
 
     rid: str
     assigned: bool
     visitor_token: str | None = field(default=None, repr=False)
+    room: Room | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +285,15 @@ def _assignment_event(event_name: str, args: list[Any]) -> list[RealtimeEvent]:
         return []
     visitor = doc.get("v")
     token = visitor.get("token") if isinstance(visitor, dict) else None
-    return [RoomAssignmentEvent(rid, args[0] == "inserted", token)]
+    room = _room_or_none(doc) if kind == "rooms-changed" else None
+    return [RoomAssignmentEvent(rid, args[0] == "inserted", token, room)]
+
+
+def _room_or_none(doc: dict[str, Any]) -> Room | None:
+    try:
+        return Room.model_validate(doc)
+    except ValidationError:
+        return None
 
 
 # --- gap-free ledger ------------------------------------------------------------------------------

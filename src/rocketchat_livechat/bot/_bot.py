@@ -215,7 +215,7 @@ class LivechatBot:
     async def _on_event(self, event: RealtimeEvent) -> None:
         if isinstance(event, RoomAssignmentEvent):
             if event.assigned:
-                await self._chat_started(event.rid, event.visitor_token)
+                self._chat_started(event)
             else:
                 await self._chat_left(event.rid)
         elif isinstance(event, RoomClosedEvent):
@@ -225,10 +225,10 @@ class LivechatBot:
         elif isinstance(event, InquiryEvent) and self.take_inquiries and _queued(event):
             await self._take(event.inquiry_id, event.inquiry.department if event.inquiry else None)
 
-    async def _chat_started(self, rid: str, token: str | None) -> None:
-        if rid in self._chats:
+    def _chat_started(self, event: RoomAssignmentEvent) -> None:
+        if event.rid in self._chats:
             return
-        room = await self._load_room(rid, token)
+        room = event.room or _bare_room(event.rid, event.visitor_token)
         self._follow(room).submit(self._handler_call("chat_started"))
 
     async def _chat_left(self, rid: str) -> None:
@@ -292,13 +292,6 @@ class LivechatBot:
         self._chats[room.id] = worker
         return worker
 
-    async def _load_room(self, rid: str, token: str | None) -> Room:
-        async for room in self.client.room.iter_rooms(agents=[self._user_id or ""], open=True):
-            if room.id == rid:
-                return room
-        visitor = {"_id": "", "token": token} if token else None
-        return Room.model_validate({"_id": rid, "t": "l", "open": True, "v": visitor})
-
     async def _unanswered(self, chat: Chat) -> list[Message]:
         """The visitor messages after the last agent message of the room.
 
@@ -361,6 +354,13 @@ class LivechatBot:
             await chat.handoff(department=department, comment=f"bot failed {limit} times")
         except e.APIError:
             logger.exception("bot: could not hand room %s to %s", chat.rid, department)
+
+
+def _bare_room(rid: str, token: str | None) -> Room:
+    """The room of an assignment that came without it: its id and the visitor's token."""
+    return Room.model_validate(
+        {"_id": rid, "t": "l", "open": True, "v": {"_id": "", "token": token}}
+    )
 
 
 def _queued(event: InquiryEvent) -> bool:

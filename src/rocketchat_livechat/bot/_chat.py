@@ -42,6 +42,7 @@ class Chat:
         self.failures = 0
         #: ids of the messages this bot sent in the chat (since it started following it)
         self.sent: set[str] = set()
+        self._looked_up_visitor_id: str | None = None
 
     def __repr__(self) -> str:
         return f"Chat(rid={self.rid!r})"
@@ -61,8 +62,9 @@ class Chat:
 
     @property
     def visitor_id(self) -> str | None:
-        """The visitor's ``_id``."""
-        return self.room.v.id if self.room.v is not None else None
+        """The visitor's ``_id`` (``None`` until known)."""
+        known = self.room.v.id if self.room.v is not None else None
+        return known or self._looked_up_visitor_id
 
     async def reply(self, text: str) -> Message:
         """Send ``text`` to the visitor as the bot."""
@@ -106,7 +108,7 @@ class Chat:
 
     async def visitor(self) -> Visitor:
         """The visitor's record: name, e-mail, phone, custom fields (``livechat/visitors.info``)."""
-        return await self._client.visitors.get_info(self._visitor_id())
+        return await self._client.visitors.get_info(await self._visitor_id())
 
     async def pages_visited(self) -> list[Message]:
         """The pages the visitor browsed (navigation messages), newest first."""
@@ -124,7 +126,7 @@ class Chat:
         """Save the room's topic and the visitor's name, e-mail, phone or custom fields."""
         await self._client.room.save_room_info(
             self.rid,
-            self._visitor_id(),
+            await self._visitor_id(),
             topic=topic,
             name=name,
             email=email,
@@ -132,10 +134,11 @@ class Chat:
             custom_fields=custom_fields,
         )
 
-    def _visitor_id(self) -> str:
+    async def _visitor_id(self) -> str:
+        """The visitor's ``_id`` (looked up with the token when the room came without it)."""
         if not self.visitor_id:
-            raise e.InvalidArgumentError("chat", f"room {self.rid} carries no visitor id")
-        return self.visitor_id
+            self._looked_up_visitor_id = (await self._client.visitor.get_visitor(self.token)).id
+        return self.visitor_id or ""
 
     async def handoff(
         self, *, department: str | None = None, agent: str | None = None, comment: str | None = None
