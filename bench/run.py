@@ -2,7 +2,7 @@
 
     python bench/run.py [--quick] [--only NAME[,NAME...]] [--out DIR]
 
-Scenarios: overhead, visitors, realtime, upload, startup, server. ``--quick`` makes every
+Scenarios: overhead, visitors, realtime, upload, startup, server, bot. ``--quick`` makes every
 scenario small (the whole run < 60 s); figures are then indicative only and the targets that
 depend on size are not judged. Exit status 1 when a scenario failed (pending ones do not fail).
 """
@@ -20,6 +20,7 @@ from types import ModuleType
 import _chart
 import _report
 import _util
+import bot_reply
 import latency
 import overhead
 import server_throughput
@@ -35,6 +36,7 @@ SCENARIOS: dict[str, ModuleType] = {
     "upload": upload_memory,
     "startup": startup,
     "server": server_throughput,
+    "bot": bot_reply,
 }
 
 

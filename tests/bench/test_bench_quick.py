@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ["overhead", "upload"]
+SCENARIOS = ["overhead", "upload", "bot"]
 
 
 @pytest.fixture(scope="module")
