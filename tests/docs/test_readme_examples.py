@@ -162,3 +162,42 @@ def test_plugin_custom_fields_are_undone_after_the_test(
     assert (tier["label"], tier["scope"], tier["visibility"]) == ("Tier", "room", "hidden")
     assert livechat_server._get("livechat/custom-fields/plan")["customField"] is None
     livechat_server._post("livechat/custom-fields.remove", {"_id": "tier"})
+
+
+async def test_build_a_bot_example_answers_and_hands_off(
+    livechat_server: LivechatTestServer,
+) -> None:
+    from rocketchat_livechat import AsyncLivechatClient
+
+    agent = livechat_server.create_agent(available=False)
+    human = livechat_server.create_agent(available=False)
+    support = livechat_server.create_department(f"Support-{new_visitor_token()[:6]}", [human])
+    code = readme_block("Build a bot").replace('"faq-bot"', repr(agent.username))
+    code = code.replace('department="Support"', f"department={support['name']!r}")
+    scope: dict[str, Any] = {"url": livechat_server.url, "password": agent.password}
+    exec(code, scope)
+    async with scope["bot"], AsyncLivechatClient(livechat_server.url) as visitor:
+        token = new_visitor_token()
+        await visitor.visitor.register_visitor(token, name="Alice")
+        rid = (await visitor.room.get_room(token)).room.id
+        livechat_server.set_available(human)
+        await visitor.messages.send_message(token, rid, "hello")
+        await visitor.messages.send_message(token, rid, "a human please")
+
+        async def served_by_human() -> bool:
+            served = (await visitor.room.get_room(token, rid=rid)).room.served_by
+            return served is not None and served.id == human.user_id
+
+        await _until(served_by_human)
+        said = [m.msg for m in await visitor.messages.get_message_history(rid, token)]
+    assert "You said: hello" in said
+
+
+async def _until(condition: Callable[[], Any], timeout: float = 15) -> None:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not await condition():
+        assert loop.time() < end, "timed out"
+        await asyncio.sleep(0.05)
