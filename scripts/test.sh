@@ -13,12 +13,17 @@ fi
 python -m pip install --quiet --upgrade pip
 python -m pip install --quiet -e '.[test]'
 
-# tmux drives the interactive `chat` command in a real terminal
-if ! command -v tmux >/dev/null 2>&1; then
+# tmux drives the interactive `chat` command in a real terminal; redis-server backs the bridge's
+# shared store (the tests start and stop their own server)
+missing=""
+command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+    # shellcheck disable=SC2086
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   else
-    echo "note: tmux is not installed; the terminal chat test will be skipped" >&2
+    echo "note: not installed:$missing; the tests needing them will be skipped" >&2
   fi
 fi
 

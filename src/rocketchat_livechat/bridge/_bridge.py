@@ -1,0 +1,305 @@
+"""The bridge: outside contacts as livechat visitors, with nothing lost or doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from .. import errors as e
+from .._async.client import AsyncLivechatClient
+from .._core.ids import derived_message_id
+from .._core.uploads import FileInput
+from ..models import Message
+from ._store import BridgeStore, open_store
+
+logger = logging.getLogger("rocketchat_livechat.bridge")
+
+_CHANNEL = re.compile(r"[A-Za-z0-9_-]{1,40}")
+#: How many times one delivery may find its room closed or its visitor gone before giving up.
+RECOVERY_ATTEMPTS = 3
+
+AgentHandler = Callable[[str, "AgentMessage"], Awaitable[None]]
+ClosedHandler = Callable[[str], Awaitable[None]]
+F = TypeVar("F", bound=Callable[..., Awaitable[None]])
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the bridge tells Rocket.Chat about a contact when it registers the visitor."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    custom_fields: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class AgentMessage:
+    """An agent's message for the outside contact (from a Rocket.Chat webhook)."""
+
+    id: str
+    text: str
+    rid: str
+    agent_id: str
+    username: str | None = None
+    file_url: str | None = None
+    file_name: str | None = None
+    file_type: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+class LivechatBridge:
+    """Connect an outside channel (WhatsApp, Telegram, SMS, ...) to Omnichannel.
+
+    ::
+
+        bridge = LivechatBridge(client, channel="whatsapp", secret=..., store="sqlite:///b.db")
+        await bridge.deliver(contact_id, text="oi", external_id=wa_message_id, name="Maria")
+
+        @bridge.on_agent_message
+        async def send_out(contact_id, message):
+            await whatsapp.send(contact_id, message.text)
+
+    Each contact is a visitor whose token is derived from ``(secret, channel, contact_id)``:
+    unguessable, and the same again if the store is lost. An inbound message is sent under an
+    id derived from its ``external_id``, so a redelivered or retried message can never become
+    a second one. A closed room or a deleted visitor is recovered from (a new room, a new
+    registration). One delivery per contact at a time (order kept), contacts in parallel.
+    Agent messages arrive through :meth:`handle_webhook` and reach ``on_agent_message`` once
+    per contact, even when Rocket.Chat retries the webhook or the process restarts.
+    """
+
+    def __init__(
+        self,
+        client: AsyncLivechatClient,
+        *,
+        channel: str,
+        secret: str,
+        store: str | BridgeStore = "sqlite:///bridge.db",
+        department: str | None = None,
+    ) -> None:
+        if not isinstance(channel, str) or not _CHANNEL.fullmatch(channel):
+            raise e.InvalidArgumentError("channel", "1-40 letters, digits, - or _")
+        if not isinstance(secret, str) or len(secret) < 16:
+            raise e.InvalidArgumentError("secret", "must be a string of at least 16 characters")
+        self.client = client
+        self.channel = channel
+        self.department = department
+        self._key = secret.encode()
+        self.store = open_store(store)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._agent_handlers: list[AgentHandler] = []
+        self._closed_handlers: list[ClosedHandler] = []
+
+    def __repr__(self) -> str:
+        return f"LivechatBridge(channel={self.channel!r}, store={self.store!r})"
+
+    # --- identity ---------------------------------------------------------------------------
+
+    def token_for(self, contact_id: str) -> str:
+        """The visitor token of an outside contact."""
+        _require("contact_id", contact_id)
+        digest = hmac.new(self._key, f"{self.channel}\0{contact_id}".encode(), hashlib.sha256)
+        return f"{self.channel}-{digest.hexdigest()[:40]}"
+
+    def _message_id(self, contact_id: str, external_id: str) -> str:
+        return derived_message_id(self._key, self.channel, contact_id, external_id)
+
+    # --- inbound: contact → Rocket.Chat ---------------------------------------------------------
+
+    async def deliver(
+        self,
+        contact_id: str,
+        *,
+        external_id: str,
+        text: str | None = None,
+        file: FileInput | None = None,
+        name: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        custom_fields: Mapping[str, str] | None = None,
+    ) -> Message | None:
+        """Deliver one outside message (``text`` or ``file``) as the contact's visitor message.
+
+        Returns the message, or ``None`` when ``external_id`` was delivered before. The profile
+        (``name``, ``email``, ...) is used when the contact's visitor is (re-)registered.
+        A file is delivered at least once: a crash between Rocket.Chat's answer and the
+        bridge's bookkeeping can upload it twice (uploads take no client-chosen id).
+        """
+        _require("contact_id", contact_id)
+        _require("external_id", external_id)
+        if (text is None) == (file is None):
+            raise e.InvalidArgumentError("text", "give exactly one of text= or file=")
+        if text is not None:
+            _require("text", text)
+        profile = Profile(name, email, phone, custom_fields)
+        async with self._lock(contact_id):
+            if self.store.inbound_done(contact_id, external_id):
+                return None
+            message = await self._deliver_recovering(contact_id, external_id, text, file, profile)
+            self.store.mark_inbound(contact_id, external_id, message.id)
+            return message
+
+    async def _deliver_recovering(
+        self,
+        contact_id: str,
+        external_id: str,
+        text: str | None,
+        file: FileInput | None,
+        profile: Profile,
+    ) -> Message:
+        token = self.token_for(contact_id)
+        for attempt in range(1, RECOVERY_ATTEMPTS + 1):
+            rid = await self._open_room(contact_id, token, profile)
+            try:
+                if text is not None:
+                    return await self._send_text(contact_id, external_id, token, rid, text)
+                assert file is not None
+                return await self.client.room.upload_file(rid, file, token)
+            except (e.RoomClosedError, e.InvalidRoomError, e.InvalidTokenError) as gone:
+                if attempt == RECOVERY_ATTEMPTS:
+                    raise
+                logger.info("bridge: %s for a contact of %s; recovering", gone.error, self.channel)
+                self.store.set_room(contact_id, None)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _open_room(self, contact_id: str, token: str, profile: Profile) -> str:
+        rid = self.store.room_of(contact_id)
+        if rid is not None:
+            return rid
+        await self.client.visitor.register_visitor(
+            token,
+            name=profile.name,
+            email=profile.email,
+            phone=profile.phone,
+            department=self.department,
+            custom_fields=profile.custom_fields,
+        )
+        self.store.remember_contact(token, contact_id)
+        room = (await self.client.room.get_room(token)).room
+        self.store.set_room(contact_id, room.id)
+        return room.id
+
+    async def _send_text(
+        self, contact_id: str, external_id: str, token: str, rid: str, text: str
+    ) -> Message:
+        message_id = self._message_id(contact_id, external_id)
+        try:
+            return await self.client.messages.send_message(token, rid, text, message_id=message_id)
+        except (e.RoomClosedError, e.InvalidRoomError, e.InvalidTokenError):
+            raise
+        except e.BadRequestError:
+            # Rocket.Chat refuses a second message with the same id: it is there already
+            existing = await self._stored(message_id, token, rid)
+            if existing is None:
+                raise
+            return existing
+
+    async def _stored(self, message_id: str, token: str, rid: str) -> Message | None:
+        try:
+            return await self.client.messages.get_message(message_id, token, rid)
+        except e.APIStatusError:
+            return None
+
+    # --- outbound: Rocket.Chat → contact --------------------------------------------------------
+
+    def on_agent_message(self, handler: F) -> F:
+        """Register ``handler(contact_id, message)`` for agent messages (:class:`AgentMessage`)."""
+        self._agent_handlers.append(_callable(handler))
+        return handler
+
+    def on_chat_closed(self, handler: F) -> F:
+        """Register ``handler(contact_id)`` for a closed chat (the next message opens a new one)."""
+        self._closed_handlers.append(_callable(handler))
+        return handler
+
+    async def handle_webhook(self, payload: Mapping[str, Any]) -> int:
+        """Act on one Rocket.Chat webhook payload (already authenticated); returns how many agent
+        messages it handed out. Raise, and Rocket.Chat's retry comes back later: a message a
+        handler failed on is handed out again then, one already handed out never is."""
+        visitor = payload.get("visitor")
+        token = visitor.get("token") if isinstance(visitor, Mapping) else None
+        contact_id = self.store.contact_of(token) if isinstance(token, str) else None
+        if contact_id is None:
+            return 0  # not one of this bridge's contacts (or the test payload)
+        rid, kind, handed = str(payload.get("_id") or ""), payload.get("type"), 0
+        async with self._lock(contact_id):
+            if kind == "Message":  # session events repeat the whole room, system messages too
+                for raw in payload.get("messages") or ():
+                    if _from_agent(raw):
+                        handed += await self._hand_out(contact_id, _agent_message(raw, rid))
+            elif kind == "LivechatSession":
+                await self._closed(contact_id, rid)
+        return handed
+
+    async def _hand_out(self, contact_id: str, message: AgentMessage) -> int:
+        if not self.store.claim_outbound(contact_id, message.id):
+            return 0
+        try:
+            for handler in self._agent_handlers:
+                await handler(contact_id, message)
+        except BaseException:
+            self.store.finish_outbound(contact_id, message.id, delivered=False)
+            raise
+        self.store.finish_outbound(contact_id, message.id, delivered=True)
+        return 1
+
+    async def _closed(self, contact_id: str, rid: str) -> None:
+        if self.store.room_of(contact_id) in (rid, None):
+            self.store.set_room(contact_id, None)
+            for handler in self._closed_handlers:
+                await handler(contact_id)
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def _lock(self, contact_id: str) -> asyncio.Lock:
+        lock = self._locks.get(contact_id)
+        if lock is None:
+            lock = self._locks[contact_id] = asyncio.Lock()
+        return lock
+
+    def close(self) -> None:
+        """Close the store (the client is the caller's)."""
+        self.store.close()
+
+
+def _from_agent(raw: object) -> bool:
+    """An agent's message item (``agentId`` is set on those only), not the closing one."""
+    return isinstance(raw, Mapping) and bool(raw.get("agentId")) and not raw.get("closingMessage")
+
+
+def _agent_message(raw: Mapping[str, Any], rid: str) -> AgentMessage:
+    upload = _mapping(raw.get("fileUpload"))
+    user = _mapping(raw.get("u"))
+    return AgentMessage(
+        id=str(raw.get("_id") or ""),
+        text=str(raw.get("msg") or ""),
+        rid=rid,
+        agent_id=str(raw.get("agentId")),
+        username=raw.get("username") or user.get("username"),
+        file_url=upload.get("publicFilePath"),
+        file_name=upload.get("name") if isinstance(upload.get("name"), str) else None,
+        file_type=upload.get("type"),
+        raw=raw,
+    )
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _require(name: str, value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise e.InvalidArgumentError(name, "must be a non-empty string")
+
+
+def _callable(handler: Any) -> Any:
+    if not asyncio.iscoroutinefunction(handler):
+        raise e.InvalidArgumentError("handler", "must be an async function")
+    return handler
