@@ -1,6 +1,6 @@
 """Realistic webhook bodies, built field by field from Rocket.Chat's sendToCRM.ts / guests.ts.
 
-See /work/shared/rocketchat-webhooks-bridges-8x.md §1.3 (fields), §1.4 (example), §1.8 (test payload).
+See /work/shared/rocketchat-webhooks-bridges-8x.md §1.3 (fields), §1.4 (example), §1.8 (test).
 """
 
 from __future__ import annotations
