@@ -69,7 +69,8 @@ async def test_refusals_do_not_run_handlers() -> None:
     assert json.loads(wrong.body) == {
         "success": False,
         "error": "webhook-token-invalid",
-        "message": "webhook refused: the X-RocketChat-Livechat-Token header does not match the secret",
+        "message": "webhook refused: the X-RocketChat-Livechat-Token header does not match"
+        " the secret",
     }
     assert ran == []
 
