@@ -231,3 +231,29 @@ def test_options_are_checked_and_the_secret_is_not_in_the_repr() -> None:
         receiver.on("message")  # the type strings are Rocket.Chat's, case and all
     assert SECRET not in repr(receiver) and "***" in repr(receiver)
     assert repr(WebhookReceiver(secret=None)) == "WebhookReceiver(secret=None, handlers=0)"
+
+
+async def test_the_readme_example_runs_as_written() -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Receive webhooks\n", 1)[1].split("\n## ", 1)[0]
+    code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
+    sent: list[Any] = []
+    archived: list[Any] = []
+
+    async def send_to_customer(token: str, text: str) -> None:
+        sent.append((token, text))
+
+    namespace: dict[str, Any] = {
+        "send_to_customer": send_to_customer,
+        "archive": lambda rid, messages: archived.append((rid, len(messages))),
+    }
+    exec(compile(code.replace("the Livechat_secret_token", SECRET), "README", "exec"), namespace)
+    receiver: WebhookReceiver = namespace["receiver"]
+    await receiver.handle(body(p.message_event(p.agent_message())), HEADERS)
+    await receiver.handle(body(p.session_closed()), HEADERS)
+    await receiver.join()
+    assert sent == [(p.VISITOR_TOKEN, "Olá, Maria!")]
+    assert archived == [(p.RID, 4)]

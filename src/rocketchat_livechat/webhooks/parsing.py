@@ -111,7 +111,10 @@ def parse_webhook(
             fields have the wrong shape (400). Messages never echo the secret nor the token.
     """
     check_token(headers, secret)
-    data = _load(body, max_body_size)
+    return _validate(_load(body, max_body_size))
+
+
+def _validate(data: dict[str, Any]) -> WebhookEvent:
     try:
         return event_adapter().validate_python(data)
     except ValidationError as exc:

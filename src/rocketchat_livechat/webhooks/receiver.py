@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from ..errors import InvalidArgumentError, WebhookError, WebhookPayloadTooLargeError
 from .events import EVENT_TYPES, WebhookEvent
-from .parsing import DEFAULT_MAX_BODY_SIZE, parse_webhook
+from .parsing import DEFAULT_MAX_BODY_SIZE, _load, _validate, check_token
 
 __all__ = ["Handler", "WebhookReceiver", "WebhookResponse"]
 
@@ -88,9 +88,9 @@ class WebhookReceiver:
     Mount it as an ASGI app (any path answers; only ``POST``). Per request it checks the token
     (constant time), reads at most ``max_body_size`` bytes, parses the event, answers **200 at
     once** and runs the handlers afterwards, one event at a time per room, in arrival order
-    (events of different rooms run concurrently). Refusals answer a 4xx, which Rocket.Chat does not retry (it
-    retries only 5xx, 429 and network errors): 401 token missing, 403 token wrong, 400 not a
-    webhook, 413 too large, 405 not ``POST``. Handler exceptions are logged
+    (events of different rooms run concurrently). Refusals answer a 4xx, which Rocket.Chat does
+    not retry (it retries only 5xx, 429 and network errors): 401 token missing, 403 token wrong,
+    400 not a webhook, 413 too large, 405 not ``POST``. Handler exceptions are logged
     (``rocketchat_livechat.webhooks`` logger) and never change the answer.
 
     Redeliveries (Rocket.Chat retries a timed-out request with the identical body) are answered
@@ -211,12 +211,9 @@ class WebhookReceiver:
         Does not run handlers; :meth:`handle` / :meth:`handle_sync` do.
         """
         try:
-            event = parse_webhook(
-                body,
-                headers,  # type: ignore[arg-type]  # pairs are accepted too
-                secret=self._secret,
-                max_body_size=self.max_body_size,
-            )
+            check_token(headers, self._secret)
+            data = _load(body, self.max_body_size)
+            event = _validate(data)
         except WebhookError as exc:
             logger.warning("webhook refused with %s: %s", exc.code, exc.message)
             payload = json.dumps({"success": False, "error": exc.error, "message": exc.message})
@@ -226,8 +223,7 @@ class WebhookReceiver:
             )
         duplicate = False
         if self.dedupe_size:
-            raw = body.encode("utf-8") if isinstance(body, str) else body
-            key = _dedupe_key(json.loads(raw))
+            key = _dedupe_key(data)
             with self._lock:
                 if key in self._seen:
                     self._seen.move_to_end(key)
