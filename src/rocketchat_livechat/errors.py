@@ -46,6 +46,7 @@ __all__ = [
     "InvalidParamsError",
     "InvalidRoomError",
     "InvalidTokenError",
+    "InvalidWebhookError",
     "MessageTooLongError",
     "NoAgentOnlineError",
     "NotFoundError",
@@ -61,6 +62,9 @@ __all__ = [
     "UserAlreadyInRoomError",
     "VisitorHasOpenRoomsError",
     "VisitorNotFoundError",
+    "WebhookAuthenticationError",
+    "WebhookError",
+    "WebhookPayloadTooLargeError",
 ]
 
 
@@ -101,6 +105,33 @@ class InvalidArgumentError(APIError, ValueError):
             error_type="SDK",
         )
         self.argument = argument
+
+
+# --- received webhooks (rocketchat_livechat.webhooks) -------------------------------------------
+
+
+class WebhookError(APIError):
+    """A received request is not an acceptable Rocket.Chat webhook.
+
+    ``code`` is the HTTP status a receiver should answer with (a 4xx, so Rocket.Chat, which
+    retries only 5xx, 429 and network errors, does not retry). The message never contains the
+    configured secret nor the received token.
+    """
+
+    def __init__(self, message: str, *, code: int, error: str) -> None:
+        super().__init__(message, code=code, error=error, error_type="SDK")
+
+
+class WebhookAuthenticationError(WebhookError):
+    """The ``X-RocketChat-Livechat-Token`` header is missing (``code`` 401) or wrong (403)."""
+
+
+class InvalidWebhookError(WebhookError, ValueError):
+    """The body is not a webhook: not JSON, not an object, no string ``type`` (``code`` 400)."""
+
+
+class WebhookPayloadTooLargeError(InvalidWebhookError):
+    """The body is larger than the receiver's ``max_body_size`` (``code`` 413)."""
 
 
 # --- transport ---------------------------------------------------------------------------------
