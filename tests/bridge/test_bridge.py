@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -246,3 +247,24 @@ def test_bad_arguments_fail_before_any_io() -> None:
     with pytest.raises(InvalidArgumentError):
         bridge.on_agent_message(lambda c, m: None)  # type: ignore[arg-type,return-value]
     assert SECRET not in repr(bridge)
+
+
+async def test_the_bridges_webhook_receiver_answers_after_handing_out(
+    client: AsyncLivechatClient, agent: Agent
+) -> None:
+    bridge = LivechatBridge(client, channel="whatsapp", secret=SECRET, store="memory://")
+    who = contact()
+    await bridge.deliver(who, text="oi", external_id="wa-1")
+    receiver = bridge.webhook_receiver("hook-secret")
+    sent: list[str] = []
+
+    @bridge.on_agent_message
+    async def send_out(contact_id: str, message: AgentMessage) -> None:
+        sent.append(message.text)
+
+    event = message_event(bridge, who, bridge.store.room_of(who) or "", agent_item("m1", "olá"))
+    headers = {"X-RocketChat-Livechat-Token": "hook-secret"}
+    answer = await receiver.handle(json.dumps(event), headers)
+    assert answer.status == 200 and sent == ["olá"]
+    refused = await receiver.handle(json.dumps(event), {"X-RocketChat-Livechat-Token": "nope"})
+    assert refused.status == 403 and sent == ["olá"]

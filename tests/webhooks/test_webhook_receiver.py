@@ -257,3 +257,35 @@ async def test_the_readme_example_runs_as_written() -> None:
     await receiver.join()
     assert sent == [(p.VISITOR_TOKEN, "Olá, Maria!")]
     assert archived == [(p.RID, 4)]
+
+
+async def test_after_handlers_answers_500_on_a_failure_and_handles_the_redelivery() -> None:
+    receiver = WebhookReceiver(secret=SECRET, acknowledge="after-handlers")
+    attempts: list[str] = []
+
+    @receiver.on_message
+    async def flaky(event: MessageEvent) -> None:
+        attempts.append(event.type)
+        if len(attempts) == 1:
+            raise ConnectionError("the outside channel is down")
+
+    failed = await receiver.handle(body(p.message_event()), HEADERS)
+    retried = await receiver.handle(body(p.message_event()), HEADERS)
+    again = await receiver.handle(body(p.message_event()), HEADERS)
+    assert (failed.status, retried.status, again.status) == (500, 200, 200)
+    assert (retried.duplicate, again.duplicate) == (False, True)
+    assert attempts == ["Message", "Message"]  # ran by the time each answer came
+
+
+def test_after_handlers_works_for_wsgi_apps_too() -> None:
+    receiver = WebhookReceiver(secret=SECRET, acknowledge="after-handlers")
+    ran: list[str] = []
+    receiver.add_handler(lambda event: ran.append(event.type), "Message")
+    try:
+        answer = receiver.handle_sync(body(p.message_event()), HEADERS)
+        assert answer.status == 200
+        assert ran == ["Message"]
+    finally:
+        receiver.close()
+    with pytest.raises(InvalidArgumentError):
+        WebhookReceiver(secret=SECRET, acknowledge="later")  # type: ignore[arg-type]

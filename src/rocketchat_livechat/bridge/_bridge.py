@@ -16,6 +16,7 @@ from .._async.client import AsyncLivechatClient
 from .._core.ids import derived_message_id
 from .._core.uploads import FileInput
 from ..models import Message
+from ..webhooks import WebhookEvent, WebhookReceiver
 from ._store import BridgeStore, open_store
 
 logger = logging.getLogger("rocketchat_livechat.bridge")
@@ -218,6 +219,18 @@ class LivechatBridge:
         """Register ``handler(contact_id)`` for a closed chat (the next message opens a new one)."""
         self._closed_handlers.append(_callable(handler))
         return handler
+
+    def webhook_receiver(self, secret: str | None) -> WebhookReceiver:
+        """An ASGI app for Rocket.Chat's webhooks (``Livechat_webhookUrl``), ``secret`` being its
+        ``Livechat_secret_token``. It answers once the agent messages are handed out (500 when
+        a handler failed, so that Rocket.Chat delivers the event again)."""
+        receiver = WebhookReceiver(secret, acknowledge="after-handlers")
+
+        @receiver.on()
+        async def relay(event: WebhookEvent) -> None:
+            await self.handle_webhook(event.model_dump(by_alias=True, mode="json"))
+
+        return receiver
 
     async def handle_webhook(self, payload: Mapping[str, Any]) -> int:
         """Act on one Rocket.Chat webhook payload (already authenticated); returns how many agent

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ..errors import InvalidArgumentError, WebhookError, WebhookPayloadTooLargeError
 from .events import EVENT_TYPES, WebhookEvent
@@ -105,6 +105,12 @@ class WebhookReceiver:
     a mapping (sent as JSON), or a function of the event returning one of those (keep it fast: it
     runs before the answer).
 
+    ``acknowledge="after-handlers"`` answers only once the event's handlers have run: 200 when
+    they all succeeded, 500 when one raised, so that Rocket.Chat delivers the event again later
+    (its retries: 5 attempts) and the redelivery is handled, not ignored. Keep such handlers
+    within Rocket.Chat's ``Livechat_http_timeout``. A bridge that must not lose an agent message
+    uses this mode.
+
     One receiver serves one event loop: the ASGI server's, or (with :meth:`handle_sync`) its own
     background thread.
     """
@@ -116,7 +122,10 @@ class WebhookReceiver:
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
         dedupe_size: int = 10_000,
         reply: Reply | Callable[[Any], Reply] = None,
+        acknowledge: Literal["at-once", "after-handlers"] = "at-once",
     ) -> None:
+        if acknowledge not in ("at-once", "after-handlers"):
+            raise InvalidArgumentError("acknowledge", "'at-once' or 'after-handlers'")
         if secret == "":
             raise InvalidArgumentError(
                 "secret", "must be a non-empty string, or None to accept requests without a token"
@@ -127,6 +136,7 @@ class WebhookReceiver:
         self.max_body_size = max_body_size
         self.dedupe_size = dedupe_size
         self._reply = reply
+        self.acknowledge = acknowledge
         self._handlers: list[tuple[str | None, Handler]] = []
         self._seen: collections.OrderedDict[DedupeKey, None] = collections.OrderedDict()
         self._lock = threading.Lock()
@@ -210,6 +220,12 @@ class WebhookReceiver:
 
         Does not run handlers; :meth:`handle` / :meth:`handle_sync` do.
         """
+        response, event, _ = self._accept(body, headers)
+        return response, event
+
+    def _accept(
+        self, body: bytes | str, headers: Mapping[str, str] | Iterable[tuple[str, str]]
+    ) -> tuple[WebhookResponse, WebhookEvent | None, DedupeKey | None]:
         try:
             check_token(headers, self._secret)
             data = _load(body, self.max_body_size)
@@ -220,10 +236,11 @@ class WebhookReceiver:
             return (
                 WebhookResponse(exc.code, payload.encode(), [("content-type", "application/json")]),
                 None,
+                None,
             )
         duplicate = False
-        if self.dedupe_size:
-            key = _dedupe_key(data)
+        key = _dedupe_key(data) if self.dedupe_size else None
+        if key is not None:
             with self._lock:
                 if key in self._seen:
                     self._seen.move_to_end(key)
@@ -237,7 +254,7 @@ class WebhookReceiver:
         reply = self._reply(event) if callable(self._reply) else self._reply
         payload_bytes, content = _encode(reply)
         response = WebhookResponse(200, payload_bytes, content, duplicate=duplicate)
-        return response, None if duplicate else event
+        return response, None if duplicate else event, key
 
     async def handle(
         self, body: bytes | str, headers: Mapping[str, str] | Iterable[tuple[str, str]]
@@ -247,9 +264,12 @@ class WebhookReceiver:
         For async frameworks (FastAPI, Starlette, aiohttp...): answer with the returned status
         and body; the handlers run after, on the same loop.
         """
-        response, event = self.accept(body, headers)
-        if event is not None:
-            self._enqueue(event)
+        response, event, key = self._accept(body, headers)
+        if event is None:
+            return response
+        if self.acknowledge == "after-handlers":
+            return await self._handled(event, key, response)
+        self._enqueue(event)
         return response
 
     def handle_sync(
@@ -260,14 +280,32 @@ class WebhookReceiver:
         The handlers run on the receiver's own event loop in a daemon thread (started on first
         use; :meth:`close` stops it).
         """
-        response, event = self.accept(body, headers)
-        if event is not None:
-            with self._lock:
-                if self._background is None:
-                    self._background = _BackgroundLoop()
-                loop = self._background.loop
-            loop.call_soon_threadsafe(self._enqueue, event)
+        response, event, key = self._accept(body, headers)
+        if event is None:
+            return response
+        with self._lock:
+            if self._background is None:
+                self._background = _BackgroundLoop()
+            loop = self._background.loop
+        if self.acknowledge == "after-handlers":
+            handled = self._handled(event, key, response)
+            return asyncio.run_coroutine_threadsafe(handled, loop).result()
+        loop.call_soon_threadsafe(self._enqueue, event)
         return response
+
+    async def _handled(
+        self, event: Any, key: DedupeKey | None, response: WebhookResponse
+    ) -> WebhookResponse:
+        """Run the event's handlers now (in its room's order); 500 when one of them raised."""
+        if await self._enqueue(event):
+            return response
+        if key is not None:
+            with self._lock:
+                self._seen.pop(key, None)  # the redelivery must be handled
+        payload = {"success": False, "error": "webhook-handler-failed"}
+        return WebhookResponse(
+            500, json.dumps(payload).encode(), [("content-type", "application/json")]
+        )
 
     async def join(self) -> None:
         """Wait until every scheduled handler has run."""
@@ -293,23 +331,31 @@ class WebhookReceiver:
 
     # --- running handlers, in order per room -------------------------------------------------
 
-    def _enqueue(self, event: Any) -> None:
+    def _enqueue(self, event: Any) -> asyncio.Future[bool]:
+        """Queue the event behind its room's; the future tells whether every handler succeeded."""
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[bool] = loop.create_future()
         room: str | None = event.room_id
         queue = self._queues.setdefault(room, collections.deque())
-        queue.append(event)
+        queue.append((event, finished))
         if room not in self._workers:
-            self._workers[room] = asyncio.get_running_loop().create_task(self._drain(room))
+            self._workers[room] = loop.create_task(self._drain(room))
+        return finished
 
     async def _drain(self, room: str | None) -> None:
         queue = self._queues[room]
         try:
             while queue:
-                await self._run(queue.popleft())
+                event, finished = queue.popleft()
+                succeeded = await self._run(event)
+                if not finished.done():
+                    finished.set_result(succeeded)
         finally:
             del self._queues[room]
             del self._workers[room]
 
-    async def _run(self, event: Any) -> None:
+    async def _run(self, event: Any) -> bool:
+        succeeded = True
         kind = event.type if event.type in EVENT_TYPES else "unknown"
         for wanted, handler in list(self._handlers):
             if wanted is not None and wanted != kind:
@@ -322,6 +368,7 @@ class WebhookReceiver:
                     if inspect.isawaitable(result):
                         await result
             except Exception:
+                succeeded = False
                 name = getattr(handler, "__qualname__", repr(handler))
                 logger.exception(
                     "webhook handler %s failed on a %s event for room %s",
@@ -329,6 +376,7 @@ class WebhookReceiver:
                     event.type,
                     event.room_id,
                 )
+        return succeeded
 
     # --- ASGI ----------------------------------------------------------------------------------
 
@@ -354,10 +402,12 @@ class WebhookReceiver:
         if isinstance(body, WebhookResponse):
             await self._send(send, body)
             return
-        response, event = self.accept(body, headers)
-        await self._send(send, response)
-        if event is not None:
+        response, event, key = self._accept(body, headers)
+        if event is not None and self.acknowledge == "after-handlers":
+            response = await self._handled(event, key, response)
+        elif event is not None:
             self._enqueue(event)
+        await self._send(send, response)
 
     async def _read_body(
         self, headers: list[tuple[str, str]], receive: Callable[[], Awaitable[Mapping[str, Any]]]
