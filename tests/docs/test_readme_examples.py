@@ -201,3 +201,39 @@ async def _until(condition: Callable[[], Any], timeout: float = 15) -> None:
     while not await condition():
         assert loop.time() < end, "timed out"
         await asyncio.sleep(0.05)
+
+
+async def test_build_a_bridge_example_delivers_and_sends_out(
+    livechat_server: LivechatTestServer,
+) -> None:
+    import json
+
+    agent = livechat_server.create_agent()
+    outbox: list[tuple[str, str]] = []
+    scope: dict[str, Any] = {
+        "url": livechat_server.url,
+        "secret": "readme-bridge-secret-123456",
+        "webhook_secret": "hook",
+        "outbox": outbox,
+    }
+    code = readme_block("Build a bridge").replace("sqlite:///bridge.db", "memory://")
+    exec(code, scope)
+    bridge, client = scope["bridge"], scope["client"]
+    async with client:
+        await scope["on_whatsapp_message"]("+5531999", "oi", "wamid-1")
+        await scope["on_whatsapp_message"]("+5531999", "oi", "wamid-1")  # redelivered
+        rid = bridge.store.room_of("+5531999")
+        sent = livechat_server.agent_send(agent, rid, "olá Maria")
+        event = {
+            "_id": rid,
+            "type": "Message",
+            "visitor": {"token": bridge.token_for("+5531999")},
+            "messages": [{"_id": sent["_id"], "msg": "olá Maria", "agentId": agent.user_id}],
+        }
+        answer = await scope["receiver"].handle(
+            json.dumps(event), {"X-RocketChat-Livechat-Token": "hook"}
+        )
+        history = await client.messages.get_message_history(rid, bridge.token_for("+5531999"))
+    assert answer.status == 200
+    assert outbox == [("+5531999", "olá Maria")]
+    assert [m.msg for m in history if m.token and not m.is_system] == ["oi"]
