@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from datetime import UTC, datetime
-from email.utils import format_datetime
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -314,7 +314,7 @@ def with_file_upload(state: ServerState, message: Doc) -> Doc:
 
 @dataclass(frozen=True, slots=True)
 class FileCredentials:
-    """``rc_uid``/``rc_token``/``rc_rid``/``rc_room_type`` as ``requestCanAccessFiles`` reads them."""
+    """``rc_uid``, ``rc_token``, ``rc_rid``, ``rc_room_type`` as ``requestCanAccessFiles`` reads."""
 
     uid: str | None
     token: str | None
@@ -350,11 +350,13 @@ def _livechat_directive(state: ServerState, creds: FileCredentials, upload: Doc)
     if not (creds.token and creds.rid) or upload.get("rid") != creds.rid:
         return False
     room = state.store.rooms.get(creds.rid)
-    return room is not None and room.get("t") == "l" and room.get("v", {}).get("token") == creds.token
+    return (
+        room is not None and room.get("t") == "l" and room.get("v", {}).get("token") == creds.token
+    )
 
 
 def _is_member(state: ServerState, user: Doc, room: Doc) -> bool:
-    """A subscription to ``room``: the serving agent's (implicit here), a joined user's, a member."""
+    """Subscribed to ``room``: its serving agent (implicit here), a joined user, a member."""
     if room.get("servedBy", {}).get("_id") == user["_id"]:
         return True
     if user["_id"] in room.get("members", []):
