@@ -43,6 +43,8 @@ SUBSTITUTIONS: list[tuple[re.Pattern[str], str]] = [
         (r"\bAwaitable\[(\w+)\]", r"\1"),
         (r"\bimport Awaitable, ", "import "),
         (r"\baclose\b", "close"),
+        (r"\baread\b", "read"),
+        (r"\baiter_bytes\b", "iter_bytes"),
         (r"\basynccontextmanager\b", "contextmanager"),
         (r"\bAsync([A-Z]\w*)", r"\1"),
         (r"\basync_(\w+)", r"\1"),

@@ -53,7 +53,10 @@ def test_upload_and_download(
     }
     base = livechat_server.url
     assert httpx2.get(base + link).status_code == 403
-    visitor_get = httpx2.get(base + link, params={"rc_token": token, "rc_rid": rid})
+    # without rc_room_type=l the livechat rule is not consulted (requestCanAccessFiles)
+    assert httpx2.get(base + link, params={"rc_token": token, "rc_rid": rid}).status_code == 403
+    visitor = {"rc_token": token, "rc_rid": rid, "rc_room_type": "l"}
+    visitor_get = httpx2.get(base + link, params=visitor)
     assert visitor_get.status_code == 200 and visitor_get.content == PNG
     assert visitor_get.headers["content-type"] == "image/png"
     cookies = {"rc_token": token, "rc_rid": rid, "rc_room_type": "l"}
@@ -61,11 +64,15 @@ def test_upload_and_download(
     assert httpx2.get(base + link, headers=agent.headers).status_code == 200
     other_token, other_room = new_chat(http)
     forbidden = httpx2.get(
-        base + link, params={"rc_token": other_token, "rc_rid": other_room["_id"]}
+        base + link,
+        params={"rc_token": other_token, "rc_rid": other_room["_id"], "rc_room_type": "l"},
     )
     assert forbidden.status_code == 403
     assert (
-        httpx2.get(base + link, params={"rc_token": other_token, "rc_rid": rid}).status_code == 403
+        httpx2.get(
+            base + link, params={"rc_token": other_token, "rc_rid": rid, "rc_room_type": "l"}
+        ).status_code
+        == 403
     )
     assert httpx2.get(base + "/file-upload/nope/x.png").status_code == 404
 
@@ -135,7 +142,10 @@ def test_large_upload_streams_to_disk(
     message = body.json()
     assert message["files"][0]["size"] == len(payload)
     link = message["attachments"][0]["title_link"]
-    got = httpx2.get(livechat_server.url + link, params={"rc_token": token, "rc_rid": room["_id"]})
+    got = httpx2.get(
+        livechat_server.url + link,
+        params={"rc_token": token, "rc_rid": room["_id"], "rc_room_type": "l"},
+    )
     assert got.content == payload
     leftovers = list(livechat_server.server.data_dir.joinpath("uploads").glob(".incoming-*"))
     assert leftovers == []

@@ -14,7 +14,7 @@ import httpx2
 
 from .. import errors as e
 from .._concurrency import async_sleep
-from .._core import http
+from .._core import downloads, http
 from .._core.endpoint import CallOptions, Endpoint
 from .._core.endpoints import auth
 from .._core.redact import REDACT_URLS
@@ -305,11 +305,93 @@ class AsyncLivechatClient:
                     raise error from None
             raise error
 
+    async def _download(
+        self,
+        request: Request,
+        sink: downloads.DownloadSink,
+        *,
+        timeout: float | httpx2.Timeout | None = NOT_GIVEN,
+    ) -> int:
+        """Stream the body of the GET ``request`` into ``sink``; the number of bytes written.
+
+        Chunks go to the sink as they arrive (never the whole body in memory). A connection
+        failure or a retryable status before the body is retried as any idempotent GET; a
+        failure in the middle of the body restarts the file from its first byte when the sink
+        can be rewound. Error statuses raise the mapped error (403 → ``PermissionDeniedError``,
+        404 → ``NotFoundError``), naming the route template, never the URL and its token.
+        """
+        chosen = self._timeout if timeout is NOT_GIVEN else _timeout(timeout, self._timeout)
+        attempt = 0
+        rate_limit_waited = 0.0
+        try:
+            while True:
+                attempt += 1
+                started = time.perf_counter()
+                try:
+                    kwargs = http.request_kwargs(
+                        request, credentials=self._credentials, timeout=chosen, reader=None
+                    )
+                    outgoing = self._http.build_request(**kwargs)
+                    response = await self._send_following_redirects(outgoing, request, stream=True)
+                except httpx2.TransportError as exc:
+                    outcome: object = type(exc).__name__
+                    _log_attempt(request.method, request.route, outcome, started, attempt)
+                    decision = decide_after_transport_error(
+                        self._policy,
+                        attempt,
+                        request_sent=http.request_was_sent(exc),
+                        idempotent=True,
+                    )
+                    if not decision.retry:
+                        raise http.transport_error(exc, request) from exc
+                    await async_sleep(decision.delay)
+                    continue
+                try:
+                    _log_attempt(
+                        request.method, request.route, response.status_code, started, attempt
+                    )
+                    if not 200 <= response.status_code < 300:
+                        await response.aread()
+                        body = http.decode_body(response)
+                        decision = decide_after_status(
+                            self._policy,
+                            attempt,
+                            response.status_code,
+                            response.headers,
+                            idempotent=True,
+                            replayable=True,
+                            rate_limit_waited=rate_limit_waited,
+                        )
+                        if not decision.retry:
+                            raise http.error_for(response, body, request)
+                        if response.status_code == 429:
+                            rate_limit_waited += decision.delay
+                    else:
+                        sink.begin(downloads.content_length(response.headers))
+                        try:
+                            async for chunk in response.aiter_bytes(downloads.CHUNK_SIZE):
+                                sink.write(chunk)
+                        except httpx2.TransportError as exc:
+                            decision = decide_after_transport_error(
+                                self._policy, attempt, request_sent=True, idempotent=True
+                            )
+                            if not (decision.retry and sink.restartable):
+                                raise http.transport_error(exc, request) from exc
+                        else:
+                            sink.commit()
+                            return sink.received
+                finally:
+                    await response.aclose()
+                await async_sleep(decision.delay)
+        except BaseException:
+            sink.abort()
+            raise
+
     async def _send_following_redirects(
-        self, outgoing: httpx2.Request, request: Request
+        self, outgoing: httpx2.Request, request: Request, *, stream: bool = False
     ) -> httpx2.Response:
         for _ in range(http.MAX_REDIRECTS + 1):
-            response = await self._http.send(outgoing)
+            response = await self._http.send(outgoing, stream=stream)
             redirect = http.redirect_for(response, request)
             if redirect is None:
                 return response

@@ -1,16 +1,16 @@
 """Uploads: streaming multipart parsing to disk, type/size rules, and authorised downloads.
 
-Files are stored as ``<files_dir>/<upload id>`` and served at ``/file-upload/<id>/<name>``.
-Download access (Rocket.Chat's ``requestCanAccessFiles`` with ``FileUpload_ProtectFiles`` on):
+Files are stored as ``<files_dir>/<upload id>`` and served at ``/file-upload/<id>/<name>``
+(the ``title_link`` of file messages; ``fileUpload.publicFilePath`` is the same on the site URL).
+Download access is Rocket.Chat's ``requestCanAccessFiles`` (:func:`can_access`):
 
-* a visitor: ``rc_token`` + ``rc_rid`` (cookies, as the widget sets them, or query
-  parameters), optionally ``rc_room_type=l``; the file must belong to that room and the room
-  to that visitor token. (Rocket.Chat only checks the room/token pair, not that the file is in
-  that room; the embedded server is stricter.)
-* a user: ``rc_uid`` + ``rc_token`` (cookies or query) or ``X-User-Id`` + ``X-Auth-Token``
-  headers; users may read files of rooms they can access.
+* a visitor: ``rc_room_type=l`` + ``rc_rid`` + ``rc_token`` (query, or cookies as the widget
+  sets them; with no ``rc_uid`` in the query any ``Cookie`` header replaces all four); the file
+  must be in that room and the room (open or closed, as since 6.9) that visitor's;
+* a user: ``rc_uid`` + ``rc_token`` or ``X-User-Id`` + ``X-Auth-Token``, a member of the file's
+  room (``FileUpload_Restrict_to_room_members``, default on).
 
-Anything else → 403 with an empty body (as Rocket.Chat), unknown file → 404.
+Anything else → 403 with an empty body, unknown file → 404 with an empty body.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import mimetypes
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -310,46 +312,123 @@ def with_file_upload(state: ServerState, message: Doc) -> Doc:
 # downloads
 
 
-def _credential(request: Request, name: str) -> str | None:
-    return request.query_params.get(name) or request.cookies.get(name)
+@dataclass(frozen=True, slots=True)
+class FileCredentials:
+    """``rc_uid``, ``rc_token``, ``rc_rid``, ``rc_room_type`` as ``requestCanAccessFiles`` reads."""
+
+    uid: str | None
+    token: str | None
+    rid: str | None
+    room_type: str | None
+
+
+def file_credentials(request: Request) -> FileCredentials:
+    """The query's values, all four replaced by the cookies' when the query has no ``rc_uid``
+    and the request has any ``Cookie`` header (Rocket.Chat's quirk, kept: a visitor sending
+    ``rc_token`` in the query *and* some unrelated cookie is refused)."""
+    query = request.query_params
+    if not query.get("rc_uid") and request.headers.get("cookie"):
+        cookies = request.cookies
+        return FileCredentials(
+            cookies.get("rc_uid"),
+            cookies.get("rc_token"),
+            cookies.get("rc_rid"),
+            cookies.get("rc_room_type"),
+        )
+    return FileCredentials(
+        query.get("rc_uid"), query.get("rc_token"), query.get("rc_rid"), query.get("rc_room_type")
+    )
+
+
+def _livechat_directive(state: ServerState, creds: FileCredentials, upload: Doc) -> bool:
+    """``LivechatRoomType.canAccessUploadedFile``: the room ``rc_rid`` of visitor ``rc_token``.
+
+    Rocket.Chat >= 6.9 (#32439) accepts the visitor's room open *or closed* (<= 6.8 only open,
+    #18591); its newest revision also requires the file to be in that room (the spec's "file
+    belongs to a different room" test). The embedded server (7.10) applies both.
+    """
+    if not (creds.token and creds.rid) or upload.get("rid") != creds.rid:
+        return False
+    room = state.store.rooms.get(creds.rid)
+    return (
+        room is not None and room.get("t") == "l" and room.get("v", {}).get("token") == creds.token
+    )
+
+
+def _is_member(state: ServerState, user: Doc, room: Doc) -> bool:
+    """Subscribed to ``room``: its serving agent (implicit here), a joined user, a member."""
+    if room.get("servedBy", {}).get("_id") == user["_id"]:
+        return True
+    if user["_id"] in room.get("members", []):
+        return True
+    return bool(state.store.subscriptions.find({"rid": room["_id"], "u._id": user["_id"]}))
 
 
 def can_access(state: ServerState, request: Request, upload: Doc) -> bool:
-    """Rocket.Chat's download authorisation (see module docstring)."""
-    if not state.settings["FileUpload_ProtectFiles"]:
+    """``FileUpload.requestCanAccessFiles`` (apps/meteor/app/file-upload/server/lib/FileUpload.ts).
+
+    1. ``FileUpload_ProtectFiles`` off: everyone.
+    2. ``rc_room_type`` set: that room type's directive decides first (only ``l`` grants
+       anything here). The JWT rule (``FileUpload_Enable_json_web_token_for_files``) is not
+       implemented: no ``?token=`` is ever issued by this server.
+    3. A user: ``rc_uid`` + ``rc_token`` (each falling back to ``X-User-Id``/``X-Auth-Token``);
+       then ``FileUpload_Restrict_to_room_members`` (default on: a subscription to the file's
+       room) / ``FileUpload_Restrict_to_users_who_can_access_room`` (room access); both on
+       refuses everyone (as Rocket.Chat's code does).
+    """
+    settings = state.settings
+    if not settings["FileUpload_ProtectFiles"]:
         return True
-    token, rid = _credential(request, "rc_token"), _credential(request, "rc_rid")
-    room_type = _credential(request, "rc_room_type")
-    if token and rid and room_type in (None, "l") and upload.get("rid") == rid:
-        room = state.store.rooms.get(rid)
-        if room is not None and room.get("v", {}).get("token") == token:
-            return True
-    uid = _credential(request, "rc_uid") or request.headers.get("x-user-id")
-    auth_token = (token if _credential(request, "rc_uid") else None) or request.headers.get(
-        "x-auth-token"
-    )
-    user = auth.authenticate(state.store, uid, auth_token)
+    creds = file_credentials(request)
+    if creds.room_type == "l" and _livechat_directive(state, creds, upload):
+        return True
+    uid = creds.uid or request.headers.get("x-user-id")
+    auth_token = creds.token or request.headers.get("x-auth-token")
+    user = auth.authenticate(state.store, uid, auth_token) if uid and auth_token else None
     if user is None:
         return False
-    room = state.store.rooms.get(upload.get("rid", ""))
-    return room is None or auth.can_access_room(user, room)
+    room = state.store.rooms.get(upload.get("rid") or "")
+    if not upload.get("rid"):
+        return True
+    members_only = settings["FileUpload_Restrict_to_room_members"]
+    room_access = settings["FileUpload_Restrict_to_users_who_can_access_room"]
+    if not members_only and not room_access:
+        return True
+    if room is None or (members_only and room_access):
+        return False
+    if members_only:
+        return _is_member(state, user, room)
+    return auth.can_access_room(user, room)
+
+
+def download_headers(upload: Doc) -> dict[str, str]:
+    """The headers of the file handler and ``FileSystem:Uploads.get`` (FileSystem.ts)."""
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(upload['name'], safe='')}",
+        "Content-Security-Policy": "default-src 'none'",
+        "Cache-Control": "max-age=31536000",
+        "X-Content-Type-Options": "nosniff",
+    }
+    uploaded = upload.get("uploadedAt")
+    if isinstance(uploaded, datetime):
+        headers["Last-Modified"] = format_datetime(uploaded.astimezone(UTC), usegmt=True)
+    return headers
 
 
 async def download(request: Request) -> Response:
-    """``GET /file-upload/<id>/<name>``."""
+    """``GET /file-upload/<id>/<name>``: 404 (empty) unknown id, 403 (empty) refused, else the
+    file streamed from disk (``Range`` supported) with ``Content-Length`` and the headers above.
+    The name segment is ignored, as in Rocket.Chat."""
     state: ServerState = request.app.state.livechat
-    upload = state.store.uploads.get(request.path_params["file_id"])
-    path = state.files_dir / request.path_params["file_id"]
+    file_id = request.path_params["file_id"]
+    upload = state.store.uploads.get(file_id)
+    path = state.files_dir / file_id
     if upload is None or not path.is_file():
         return Response(status_code=404)
     if not can_access(state, request, upload):
         return Response(status_code=403)
-    disposition = "attachment" if "download" in request.query_params else "inline"
     return FileResponse(
         path,
-        media_type=upload["type"],
-        headers={
-            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(upload['name'])}",
-            "X-Content-Type-Options": "nosniff",
-        },
+        media_type=upload.get("type") or "application/octet-stream",
+        headers=download_headers(upload),
     )

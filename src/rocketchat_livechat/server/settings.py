@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "FileUpload_MediaTypeWhiteList": "",
     "FileUpload_MediaTypeBlackList": "image/svg+xml",
     "FileUpload_ProtectFiles": True,
+    "FileUpload_Restrict_to_room_members": True,
+    "FileUpload_Restrict_to_users_who_can_access_room": False,
     "FileUpload_Enable_json_web_token_for_files": False,
     # livechat
     "Livechat_enabled": True,

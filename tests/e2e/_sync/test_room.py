@@ -174,7 +174,8 @@ def test_upload_a_path_with_progress(
     assert fetched.file_upload is not None
     assert fetched.file_upload.public_file_path is not None
     download = livechat_server.http.get(
-        fetched.file_upload.public_file_path, params={"rc_token": chat.token, "rc_rid": chat.rid}
+        fetched.file_upload.public_file_path,
+        params={"rc_room_type": "l", "rc_token": chat.token, "rc_rid": chat.rid},
     )
     assert (download.status_code, download.content) == (200, PNG)
 
