@@ -268,3 +268,21 @@ async def test_the_bridges_webhook_receiver_answers_after_handing_out(
     assert answer.status == 200 and sent == ["olá"]
     refused = await receiver.handle(json.dumps(event), {"X-RocketChat-Livechat-Token": "nope"})
     assert refused.status == 403 and sent == ["olá"]
+
+
+async def test_a_file_in_the_room_downloads_with_the_contacts_access(
+    client: AsyncLivechatClient, agent: Agent, tmp_path: Path
+) -> None:
+    bridge = LivechatBridge(client, channel="whatsapp", secret=SECRET, store="memory://")
+    who = contact()
+    content = b"%PDF-1.4 a small invoice"
+    sent = await bridge.deliver(who, file=content, external_id="doc-1")
+    assert sent is not None and sent.file is not None and sent.rid is not None
+    url = f"/file-upload/{sent.file.id}/{sent.file.name}"
+    message = AgentMessage(id="m1", text="", rid=sent.rid, agent_id="a", file_url=url)
+    size = await bridge.download(who, message, tmp_path / "invoice.pdf")
+    assert (tmp_path / "invoice.pdf").read_bytes() == content and size == len(content)
+    with pytest.raises(InvalidArgumentError):
+        await bridge.download(
+            who, AgentMessage(id="m2", text="x", rid=sent.rid, agent_id="a"), tmp_path / "x"
+        )

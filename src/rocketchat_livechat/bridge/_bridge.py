@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from .. import errors as e
 from .._async.client import AsyncLivechatClient
+from .._core.downloads import Destination
 from .._core.ids import derived_message_id
 from .._core.uploads import FileInput
 from ..models import Message
@@ -219,6 +220,16 @@ class LivechatBridge:
         """Register ``handler(contact_id)`` for a closed chat (the next message opens a new one)."""
         self._closed_handlers.append(_callable(handler))
         return handler
+
+    async def download(self, contact_id: str, message: AgentMessage, dest: Destination) -> int:
+        """Download an agent's file (``message.file_url``) with the contact's visitor access, to
+        a path or a binary file object, streamed; the number of bytes written."""
+        if not message.file_url:
+            raise e.InvalidArgumentError("message", "carries no file")
+        token = self.token_for(contact_id)
+        return await self.client.messages.download_file(
+            message.file_url, token, dest, rid=message.rid
+        )
 
     def webhook_receiver(self, secret: str | None) -> WebhookReceiver:
         """An ASGI app for Rocket.Chat's webhooks (``Livechat_webhookUrl``), ``secret`` being its
