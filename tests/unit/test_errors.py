@@ -441,7 +441,7 @@ CASES = [
         "upload-invalid-field",
         400,
         fail(error="[invalid-field]", errorType="invalid-field"),
-        e.BadRequestError,
+        e.InvalidFileError,
         "invalid-field",
     ),
     ErrorCase(

@@ -100,7 +100,7 @@ def test_file_message_from_history_with_file_upload() -> None:
             },
         }
     )
-    assert message.files[0].model_extra == {"size": 3}
+    assert message.files[0].size == 3 and message.files[0].model_extra == {}
     assert message.groupable is False
     assert message.file_upload is not None
     assert message.file_upload.public_file_path == "https://chat/file-upload/f/a.pdf?token=jwt"
