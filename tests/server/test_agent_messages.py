@@ -298,3 +298,22 @@ def test_rooms_upload_before_7(http: httpx2.Client, agent: Agent) -> None:
         "Match error: Failed Match.OneOf, Match.Maybe or Match.Optional validation in field "
         "groupable"
     )
+
+
+def test_editing_a_file_message_edits_its_description(http: httpx2.Client, agent: Agent) -> None:
+    """updateMessage.ts: a file message's text is its first attachment's description."""
+    _, room = new_chat(http)
+    rid = room["_id"]
+    posted = http.post(
+        f"rooms.upload/{rid}",
+        files={"file": ("a.txt", b"x", "text/plain")},
+        data={"msg": "the file", "description": "old"},
+        headers=agent.headers,
+    ).json()["message"]
+    body = {"roomId": rid, "msgId": posted["_id"], "text": "new"}
+    edited = http.post("chat.update", json=body, headers=agent.headers).json()["message"]
+    assert edited["msg"] == "the file" and edited["editedAt"]
+    assert edited["attachments"][0]["description"] == "new"
+    body["text"] = "new"  # the description again: unchanged, not edited twice
+    again = http.post("chat.update", json=body, headers=agent.headers).json()["message"]
+    assert again["editedAt"] == edited["editedAt"]
