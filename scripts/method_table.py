@@ -62,6 +62,17 @@ def row(name: str, function: Callable[..., Any], endpoint: str, returns: str) ->
     return f"| `{signature(name, function)}` | {endpoint} | {returns} |"
 
 
+#: hand-written methods that chain declared endpoints: (table, endpoint cell, returns cell)
+COMPOSITES: dict[str, tuple[str, str, str]] = {
+    "messages.upload_agent_file": (
+        "agent",
+        "`POST rooms.media/:rid` + `POST rooms.mediaConfirm/:rid/:file_id` "
+        "(before 7.0: `POST rooms.upload/:rid`)",
+        "`Message`",
+    ),
+}
+
+
 def resource_rows() -> Iterator[tuple[str, str]]:
     """(table, row) for every public resource method, pagers after what they page."""
     client = AsyncLivechatClient("http://localhost")
@@ -71,6 +82,11 @@ def resource_rows() -> Iterator[tuple[str, str]]:
         members = vars(type(resource))
         pagers = {n: f for n, f in members.items() if n.startswith("iter_")}
         for name, member in members.items():
+            composite = COMPOSITES.get(f"{attribute}.{name}")
+            if composite is not None:
+                table, cell, returns = composite
+                yield table, row(f"{attribute}.{name}", member, cell, returns)
+                continue
             if not isinstance(member, AsyncEndpointMethod):
                 continue
             declared = member.endpoint

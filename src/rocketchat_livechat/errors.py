@@ -42,11 +42,13 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidDepartmentError",
     "InvalidEmailError",
+    "InvalidFileError",
     "InvalidMessageError",
     "InvalidParamsError",
     "InvalidRoomError",
     "InvalidTokenError",
     "InvalidWebhookError",
+    "MessageEditingBlockedError",
     "MessageTooLongError",
     "NoAgentOnlineError",
     "NotFoundError",
@@ -252,6 +254,11 @@ class ActionNotAllowedError(BadRequestError):
     """Editing/deleting is off or the caller is not the author (``error-action-not-allowed``)."""
 
 
+class MessageEditingBlockedError(ActionNotAllowedError):
+    """The message is older than ``Message_AllowEditing_BlockEditInMinutes`` allows to edit
+    (``error-message-editing-blocked``, ``chat.update``)."""
+
+
 class NoAgentOnlineError(BadRequestError):
     """No agent can take the chat (``no-agent-online``)."""
 
@@ -329,6 +336,11 @@ class FileUploadDisabledError(BadRequestError):
 
 class FileTypeNotAllowedError(BadRequestError):
     """The media type is refused by the server's white/black list (``error-type-not-allowed``)."""
+
+
+class InvalidFileError(BadRequestError):
+    """No such uploaded file (``invalid-file``, ``rooms.mediaConfirm``) or no file part in an
+    upload (``invalid-field``)."""
 
 
 class FileTooLargeError(BadRequestError):

@@ -440,18 +440,53 @@ def test_typing_into_a_foreign_room_is_dropped(
 # --- agent endpoints ------------------------------------------------------------------------
 
 #: agent endpoints guarded inside the handler rather than by a declared permission
-HANDLER_GUARDED = {("GET", "livechat/rooms"): FORBIDDEN, ("GET", "livechat/users/:type"): FORBIDDEN}
+HANDLER_GUARDED = {
+    ("GET", "livechat/rooms"): FORBIDDEN,
+    ("GET", "livechat/users/:type"): FORBIDDEN,
+    # the agent's own messages (chat.ts, rooms.ts): the room access or message rules answer
+    ("POST", "chat.update"): (
+        400,
+        {
+            "success": False,
+            "error": "Message editing not allowed [error-action-not-allowed]",
+            "errorType": "error-action-not-allowed",
+            "details": {"method": "updateMessage", "action": "Message_editing"},
+        },
+    ),
+    ("POST", "chat.delete"): (
+        400,
+        {
+            "success": False,
+            "error": "Not allowed [error-action-not-allowed]",
+            "errorType": "error-action-not-allowed",
+        },
+    ),
+    ("POST", "rooms.media/:rid"): FORBIDDEN,
+    ("POST", "rooms.mediaConfirm/:rid/:fileId"): FORBIDDEN,
+    ("POST", "rooms.upload/:rid"): FORBIDDEN,
+}
+#: the agent's own messages in a livechat room, besides the ``livechat/`` routes
+AGENT_MESSAGE_ROUTES = {
+    "chat.sendMessage",
+    "chat.update",
+    "chat.delete",
+    "rooms.media/:rid",
+    "rooms.mediaConfirm/:rid/:fileId",
+    "rooms.upload/:rid",
+}
 AGENT_ENDPOINTS = sorted(
     (e.method, e.path)
     for g in ROUTE_GROUPS
     for e in g.endpoints
-    if e.auth and (e.path.startswith("livechat/") or e.path == "chat.sendMessage")
+    if e.auth and (e.path.startswith("livechat/") or e.path in AGENT_MESSAGE_ROUTES)
 )
 
 
 #: bodies that pass each endpoint's schema, so the permission check is what answers
 VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "chat.sendMessage": lambda owner: {"message": {"rid": owner.rid, "msg": "hi"}},
+    "chat.update": lambda owner: {"roomId": owner.rid, "msgId": owner.message_id, "text": "x"},
+    "chat.delete": lambda owner: {"roomId": owner.rid, "msgId": owner.message_id},
     "livechat/custom-fields.save": lambda owner: {
         "customFieldData": {"field": "f", "label": "F", "scope": "visitor", "visibility": "visible"}
     },
@@ -479,7 +514,7 @@ VALID_QUERIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
 
 def _agent_call(method: str, path: str, owner: Visitor, headers: dict[str, str]) -> Call:
     filled = path.replace(":type", "agent").replace(":_id", "x").replace(":token", owner.token)
-    filled = filled.replace(":rid", owner.rid)
+    filled = filled.replace(":rid", owner.rid).replace(":fileId", owner.file_id or "x")
     filled = filled.replace(":roomId", owner.rid).replace(":visitorId", "x")
     body = VALID_BODIES[path](owner) if path in VALID_BODIES else {}
     if path in VALID_QUERIES:

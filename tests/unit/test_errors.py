@@ -441,8 +441,62 @@ CASES = [
         "upload-invalid-field",
         400,
         fail(error="[invalid-field]", errorType="invalid-field"),
-        e.BadRequestError,
+        e.InvalidFileError,
         "invalid-field",
+    ),
+    # the agent's own messages (chat.ts: chat.update / chat.delete, rooms.ts: rooms.media*)
+    ErrorCase(
+        "chat-update-wrong-room",
+        400,
+        fail(error="The room id provided does not match where the message is from."),
+        e.InvalidMessageError,
+        "The room id provided does not match where the message is from.",
+    ),
+    ErrorCase(
+        "chat-update-no-message",
+        400,
+        fail(error='No message found with the id of "m1".'),
+        e.InvalidMessageError,
+        'No message found with the id of "m1".',
+    ),
+    ErrorCase(
+        "chat-update-editing-blocked",
+        400,
+        fail(
+            error="Message editing is blocked [error-message-editing-blocked]",
+            errorType="error-message-editing-blocked",
+            details={"method": "updateMessage"},
+        ),
+        e.MessageEditingBlockedError,
+        "error-message-editing-blocked",
+    ),
+    ErrorCase(
+        "chat-delete-as-user",
+        400,
+        fail(
+            error='Unauthorized. You must have the permission "force-delete-message" to delete '
+            "other's message as them."
+        ),
+        e.ActionNotAllowedError,
+        'Unauthorized. You must have the permission "force-delete-message" to delete '
+        "other's message as them.",
+    ),
+    ErrorCase(
+        "rooms-media-type",
+        400,
+        fail(
+            error="File type is not accepted. [error-invalid-file-type]",
+            errorType="error-invalid-file-type",
+        ),
+        e.FileTypeNotAllowedError,
+        "error-invalid-file-type",
+    ),
+    ErrorCase(
+        "rooms-media-confirm-unknown-file",
+        400,
+        fail(error="[invalid-file]", errorType="invalid-file"),
+        e.InvalidFileError,
+        "invalid-file",
     ),
     ErrorCase(
         "upload-two-files",

@@ -32,6 +32,7 @@ from _harness import (
     client_methods,
     json_response,
     method_of,
+    multipart_parts,
     public_methods,
     query,
     raw_path,
@@ -39,7 +40,12 @@ from _harness import (
     resources,
 )
 
-from rocketchat_livechat import AsyncLivechatClient, AuthenticationError, LivechatClient
+from rocketchat_livechat import (
+    AsyncLivechatClient,
+    AuthenticationError,
+    InvalidArgumentError,
+    LivechatClient,
+)
 from rocketchat_livechat._core.endpoints import declared
 from rocketchat_livechat.models import (
     AgentInfo,
@@ -978,6 +984,72 @@ def test_transfer_room_picks_the_route_by_server_version(
     assert all(r is None or isinstance(r, Room) for r in results)
 
 
+FILE_MESSAGE = {**MESSAGE, "file": {"_id": "file-1", "name": "a.txt", "type": "text/plain"}}
+
+
+@pytest.mark.parametrize("version", ["7.0.0", "7.10.2", "8.8.1"])
+def test_upload_agent_file_stores_then_confirms_from_7(driver: Driver, version: str) -> None:
+    def respond(request: httpx2.Request) -> httpx2.Response:
+        path = raw_path(request)
+        if path == "/api/info":
+            return json_response({"version": version, "success": True})
+        if path.startswith(API + "rooms.media/"):
+            return json_response({"file": {"_id": "file-1", "url": "/file-upload/file-1/a.txt"}})
+        return json_response({"message": FILE_MESSAGE})
+
+    recorder = Recorder(respond)
+    progress: list[tuple[int, int | None]] = []
+    message = driver.call(
+        recorder,
+        "messages.upload_agent_file",
+        RID,
+        b"hello",
+        msg="see",
+        description="notes",
+        filename="a.txt",
+        progress=lambda done, total: progress.append((done, total)),
+    )
+    assert recorder.paths() == [
+        "/api/info",
+        API + "rooms.media/room-1",
+        API + "rooms.mediaConfirm/room-1/file-1",
+    ]
+    media, confirm = recorder.requests[1:]
+    assert media.headers["x-auth-token"] == AUTH_TOKEN
+    parts = multipart_parts(media)
+    assert set(parts) == {"file"}  # the text goes with the confirmation
+    assert (parts["file"].filename, parts["file"].data) == ("a.txt", b"hello")
+    assert body_json(confirm) == {"msg": "see", "description": "notes"}
+    assert confirm.headers["x-auth-token"] == AUTH_TOKEN
+    assert progress[-1] == (5, 5)
+    assert isinstance(message, Message) and message.file is not None
+
+
+@pytest.mark.parametrize("version", ["6.14.0", "6.5.1"])
+def test_upload_agent_file_uses_rooms_upload_before_7(driver: Driver, version: str) -> None:
+    def respond(request: httpx2.Request) -> httpx2.Response:
+        if raw_path(request) == "/api/info":
+            return json_response({"version": version, "success": True})
+        return json_response({"message": FILE_MESSAGE})
+
+    recorder = Recorder(respond)
+    message = driver.call(
+        recorder, "messages.upload_agent_file", RID, b"hello", msg="see", filename="a.txt"
+    )
+    assert recorder.paths() == ["/api/info", API + "rooms.upload/room-1"]
+    parts = multipart_parts(recorder.last)
+    assert parts["msg"].data == b"see" and "description" not in parts
+    assert parts["file"].data == b"hello"
+    assert message.file is not None and message.file.id == "file-1"
+
+
+def test_upload_agent_file_checks_every_argument_before_any_request(driver: Driver) -> None:
+    recorder = Recorder()
+    with pytest.raises(InvalidArgumentError) as caught:  # the confirmation's argument
+        driver.call(recorder, "messages.upload_agent_file", RID, b"x", description="")
+    assert caught.value.argument == "description" and recorder.requests == []
+
+
 def test_server_version_is_fetched_once(driver: Driver) -> None:
     recorder = Recorder(always({"version": "7.4.1-rc.0", "success": True}))
     results = driver.calls(recorder, [("server_version", (), {})] * 3)
@@ -1205,7 +1277,8 @@ def test_rows_name_real_methods_and_every_pager_is_tested_here() -> None:
     assert {case.call for case in CASES} <= methods
     pagers = {call for call, *_ in OFFSET_ITERATORS} | {"messages.iter_message_history"}
     downloads = {"messages.download_file", "messages.download_agent_file"}  # test_downloads.py
-    assert methods - {method_of(e) for e in declared()} == pagers | downloads
+    composites = {"messages.upload_agent_file"}  # chains declared endpoints (test_agent_upload)
+    assert methods - {method_of(e) for e in declared()} == pagers | downloads | composites
 
 
 def unasync(signature: inspect.Signature) -> str:

@@ -110,6 +110,20 @@ BAD_ARGUMENTS: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
     ("messages.send_offline_message", ("Bob", "", "hi"), {}, "email"),
     ("messages.send_offline_message", ("Bob", "b@x.io", "hi"), {"host": ""}, "host"),
     ("messages.send_agent_message", (RID, ""), {}, "msg"),
+    ("messages.update_agent_message", (RID, "m1", ""), {}, "msg"),
+    ("messages.update_agent_message", (RID, None, "hi"), {}, "message_id"),
+    ("messages.delete_agent_message", ("", "m1"), {}, "rid"),
+    ("messages.delete_agent_message", (RID, "m1"), {"as_user": "yes"}, "as_user"),
+    ("messages.upload_agent_media", ("a/b", b"x"), {}, "rid"),
+    ("messages.upload_agent_media", (RID, 3.5), {}, "file"),
+    ("messages.confirm_agent_media", (RID, "f/1"), {}, "file_id"),
+    ("messages.confirm_agent_media", (RID, "f1"), {"msg": ""}, "msg"),
+    ("messages.upload_agent_file_legacy", (RID, b"x"), {"description": 5}, "description"),
+    ("messages.upload_agent_file", ("r?1", b"x"), {}, "rid"),
+    ("messages.upload_agent_file", (RID, 3.5), {}, "file"),
+    ("messages.upload_agent_file", (RID, b"x"), {"msg": ""}, "msg"),
+    ("messages.upload_agent_file", (RID, b"x"), {"progress": "no"}, "progress"),
+    ("messages.upload_agent_file", (RID, b"x"), {"content_type": "a\nb"}, "content_type"),
     ("inquiries.list_inquiries", (), {"sort": ["ts"]}, "sort"),
     ("inquiries.list_inquiries", (), {"count": -5}, "count"),
     ("inquiries.iter_inquiries", (), {"page_size": -1}, "page_size"),
@@ -274,7 +288,16 @@ PAGER_SPECS = [
     ),
 ]
 
-SPECS = DERIVED_SPECS + PAGER_SPECS
+# Hand-written methods chaining declared endpoints: below 7.0 (OLDEST_SERVER) one request.
+COMPOSITE_SPECS = [
+    Spec(
+        "messages.upload_agent_file",
+        {"rid": RID, "file": b"x", "msg": "m", "description": "d", "filename": "a.txt"},
+        "rooms.upload/{rid}",
+    ),
+]
+
+SPECS = DERIVED_SPECS + PAGER_SPECS + COMPOSITE_SPECS
 # Below every ``since``: a versioned endpoint uses its declared route, without a version lookup.
 OLDEST_SERVER = (0, 0, 0)
 

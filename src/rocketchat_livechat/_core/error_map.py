@@ -37,6 +37,13 @@ CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "This_conversation_is_already_closed": e.RoomClosedError,
     "error-room-closed": e.RoomClosedError,
     "invalid-message": e.InvalidMessageError,
+    # chat.update / chat.delete (apps/meteor/app/api/server/v1/chat.ts): plain failure texts
+    "The room id provided does not match where the message is from.": e.InvalidMessageError,
+    "error-message-editing-blocked": e.MessageEditingBlockedError,
+    (
+        'Unauthorized. You must have the permission "force-delete-message" to delete other\'s '
+        "message as them."
+    ): e.ActionNotAllowedError,
     "error-action-not-allowed": e.ActionNotAllowedError,
     "error-not-allowed": e.ActionNotAllowedError,
     "error-not-allowed-to-close-conversation": e.ActionNotAllowedError,
@@ -74,9 +81,18 @@ CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "error-type-not-allowed": e.FileTypeNotAllowedError,
     "error-size-not-allowed": e.FileTooLargeError,
     "error-file-too-large": e.FileTooLargeError,
+    "error-invalid-file-type": e.FileTypeNotAllowedError,  # rooms.media (FileUpload.ts)
+    "invalid-file": e.InvalidFileError,  # rooms.mediaConfirm: unknown file id
+    "error-invalid-file": e.InvalidFileError,
+    "invalid-field": e.InvalidFileError,  # rooms.media / rooms.upload: no ``file`` part
     "error-too-many-requests": e.RateLimitError,
     "too-many-requests": e.RateLimitError,
 }
+
+# failure texts that embed a value: (prefix, class)
+PREFIX_CLASSES: tuple[tuple[str, type[e.APIStatusError]], ...] = (
+    ("No message found with the id of ", e.InvalidMessageError),  # chat.update / chat.delete
+)
 
 STATUS_CLASSES: dict[int, type[e.APIStatusError]] = {
     400: e.BadRequestError,
@@ -122,6 +138,9 @@ def exception_class(status: int, code: str | None) -> type[e.APIStatusError]:
             return by_code
         if code.startswith("Match error"):
             return e.InvalidParamsError
+        for prefix, cls in PREFIX_CLASSES:
+            if code.startswith(prefix):
+                return cls
     if status >= 500:
         return e.ServerError
     return STATUS_CLASSES.get(status, e.APIStatusError)

@@ -293,18 +293,8 @@ class LivechatBot:
         return worker
 
     async def _unanswered(self, chat: Chat) -> list[Message]:
-        """The visitor messages after the last agent message of the room.
-
-        What the bot itself said since it follows the chat does not count: a greeting sent
-        while a visitor message was on its way has not answered it.
-        """
-        waiting: list[Message] = []
-        for message in await chat.history(limit=HISTORY_WINDOW):
-            if _from_visitor(message):
-                waiting.append(message)
-            elif not message.is_system and message.id not in chat.sent:
-                waiting.clear()
-        return waiting
+        """The visitor messages after the last agent message of the room."""
+        return _unanswered_in(await chat.history(limit=HISTORY_WINDOW), chat)
 
     async def _was_closed(self, chat: Chat) -> bool:
         with contextlib.suppress(e.APIError):
@@ -327,7 +317,12 @@ class LivechatBot:
         """A recovered message is handled only if no agent has answered it meanwhile."""
 
         async def checked(chat: Chat) -> None:
-            if message.id in {m.id for m in await self._unanswered(chat)}:
+            # one history read serves the whole burst of recovered messages it already shows
+            if message.id not in chat.history_seen:
+                history = await chat.history(limit=HISTORY_WINDOW)
+                chat.history_seen = {m.id for m in history}
+                chat.unanswered = {m.id for m in _unanswered_in(history, chat)}
+            if message.id in chat.unanswered:
                 await call(chat)
 
         return checked
@@ -354,6 +349,21 @@ class LivechatBot:
             await chat.handoff(department=department, comment=f"bot failed {limit} times")
         except e.APIError:
             logger.exception("bot: could not hand room %s to %s", chat.rid, department)
+
+
+def _unanswered_in(history: list[Message], chat: Chat) -> list[Message]:
+    """The visitor messages of ``history`` (oldest first) after the last agent message.
+
+    What the bot itself said since it follows the chat does not count: a greeting sent while a
+    visitor message was on its way has not answered it.
+    """
+    waiting: list[Message] = []
+    for message in history:
+        if _from_visitor(message):
+            waiting.append(message)
+        elif not message.is_system and message.id not in chat.sent:
+            waiting.clear()
+    return waiting
 
 
 def _bare_room(rid: str, token: str | None) -> Room:

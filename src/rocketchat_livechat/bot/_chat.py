@@ -13,6 +13,7 @@ from ..models import Message, Room, Visitor
 if TYPE_CHECKING:
     from .._async.client import AsyncLivechatClient
     from .._async.realtime import AsyncRealtimeStream
+    from .._core.uploads import FileInput
 
 T = TypeVar("T")
 
@@ -43,6 +44,9 @@ class Chat:
         #: ids of the messages this bot sent in the chat (since it started following it)
         self.sent: set[str] = set()
         self._looked_up_visitor_id: str | None = None
+        #: the message ids of the last history read, and which of them were unanswered
+        self.history_seen: set[str] = set()
+        self.unanswered: set[str] = set()
 
     def __repr__(self) -> str:
         return f"Chat(rid={self.rid!r})"
@@ -69,6 +73,16 @@ class Chat:
     async def reply(self, text: str) -> Message:
         """Send ``text`` to the visitor as the bot."""
         sent = await self._client.messages.send_agent_message(self.rid, text)
+        self.sent.add(sent.id)
+        return sent
+
+    async def upload(
+        self, file: FileInput, *, description: str | None = None, filename: str | None = None
+    ) -> Message:
+        """Send a file to the visitor as the bot (a path, bytes or a binary file object)."""
+        sent = await self._client.messages.upload_agent_file(
+            self.rid, file, description=description, filename=filename
+        )
         self.sent.add(sent.id)
         return sent
 
@@ -239,3 +253,9 @@ class SyncChat:
     def close(self, comment: str | None = None) -> None:
         """Close the chat as the bot."""
         self._wait(self._chat.close(comment))
+
+    def upload(
+        self, file: FileInput, *, description: str | None = None, filename: str | None = None
+    ) -> Message:
+        """Send a file to the visitor as the bot."""
+        return self._wait(self._chat.upload(file, description=description, filename=filename))

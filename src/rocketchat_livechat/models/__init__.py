@@ -28,11 +28,13 @@ from .department import (
 from .inquiry import DefaultAgent, Inquiry
 from .message import (
     Attachment,
+    DeletedAgentMessage,
     DeletedMessage,
     FileUpload,
     Message,
     MessageFile,
     MessageUser,
+    UploadedMedia,
     UploadedMessage,
 )
 from .page import Page, PageVisit
@@ -63,6 +65,7 @@ __all__ = [
     "ConfigTheme",
     "CustomFieldResult",
     "DefaultAgent",
+    "DeletedAgentMessage",
     "DeletedMessage",
     "DeletedVisitor",
     "Department",
@@ -94,6 +97,7 @@ __all__ = [
     "TransferHistoryEntry",
     "TransferTarget",
     "TransferredBy",
+    "UploadedMedia",
     "UploadedMessage",
     "UserRef",
     "Visitor",

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import AliasChoices, ConfigDict, Field
+from pydantic import AliasChoices, ConfigDict, Field, field_validator
 
 from ._base import RocketChatModel, Timestamp
 from .user import UserRef
 
 __all__ = [
     "Attachment",
+    "DeletedAgentMessage",
     "DeletedMessage",
     "FileUpload",
     "Message",
     "MessageFile",
     "MessageUser",
+    "UploadedMedia",
     "UploadedMessage",
 ]
 
@@ -34,6 +36,8 @@ class MessageFile(RocketChatModel):
     id: str = Field(alias="_id")
     name: str | None = None
     type: str | None = None
+    size: int | None = None
+    format: str | None = None
 
 
 class Attachment(RocketChatModel):
@@ -60,6 +64,9 @@ class Attachment(RocketChatModel):
     video_url: str | None = None
     video_type: str | None = None
     video_size: int | None = None
+    size: int | None = None
+    format: str | None = None
+    file_id: str | None = Field(default=None, alias="fileId")
     message_link: str | None = None
     author_name: str | None = None
     color: str | None = None
@@ -138,3 +145,25 @@ class UploadedMessage(Message):
 
     new_room: bool = False
     show_connecting: bool = False
+
+
+class DeletedAgentMessage(RocketChatModel):
+    """Result of ``POST chat.delete``: the id, when (``ts``, epoch ms sent as text) and the
+    deleted message as Rocket.Chat read it (``_id``, ``rid``, ``u`` only)."""
+
+    id: str = Field(alias="_id")
+    ts: Timestamp | None = None
+    message: Message | None = None
+
+    @field_validator("ts", mode="before")
+    @classmethod
+    def _epoch_text(cls, value: Any) -> Any:
+        return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+class UploadedMedia(RocketChatModel):
+    """Result of ``POST rooms.media/:rid``: the stored, not yet posted file (``url`` is relative
+    to the site: ``/file-upload/<id>/<name>``)."""
+
+    id: str = Field(alias="_id")
+    url: str | None = None

@@ -56,6 +56,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "create-p": ("admin", "user", "bot", "app"),
     "delete-p": ("admin",),
     "view-room-administration": ("admin",),
+    # messages (owner/moderator are room roles, not modelled here)
+    "edit-message": ("admin",),
+    "delete-message": ("admin",),
+    "delete-own-message": ("admin", "user"),
+    "force-delete-message": ("admin",),
+    "bypass-time-limit-edit-and-delete": ("bot", "app"),
 }
 
 

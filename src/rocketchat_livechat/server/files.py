@@ -236,10 +236,31 @@ def check_text_fields(fields: dict[str, str]) -> dict[str, str]:
     return fields
 
 
+def validate_file_upload(state: ServerState, received: ReceivedFile) -> None:
+    """``FileUpload.validateFileUpload`` for users' uploads (``rooms.media``/``rooms.upload``;
+    apps/meteor/app/file-upload/server/lib/FileUpload.ts), with its English texts."""
+    if not state.settings["FileUpload_Enabled"]:
+        raise MeteorError("error-file-upload-disabled", "File uploads are disabled.")
+    limit = max_file_size(state)
+    if 0 <= limit < received.size:
+        raise MeteorError(
+            "error-file-too-large", f"File exceeds allowed size of {human_size(limit)}."
+        )
+    if not is_allowed_type(state, mime_type(received.filename, received.content_type)):
+        raise MeteorError("error-invalid-file-type", "File type is not accepted.")
+
+
 def store_upload(
-    state: ServerState, received: ReceivedFile, *, rid: str, owner: Doc, description: str
+    state: ServerState,
+    received: ReceivedFile,
+    *,
+    rid: str,
+    owner: Doc,
+    description: str,
+    extra: Doc | None = None,
 ) -> Doc:
-    """Validate type and size, move the file into place and record the upload."""
+    """Validate type and size, move the file into place and record the upload (with the
+    ``extra`` fields)."""
     mime = mime_type(received.filename, received.content_type)
     if not is_allowed_type(state, mime):
         raise Failure({"reason": "error-type-not-allowed"})
@@ -264,6 +285,7 @@ def store_upload(
     }
     if description:
         upload["description"] = description
+    upload.update(extra or {})
     os.replace(received.path, state.files_dir / upload["_id"])
     return state.store.uploads.insert(upload)
 
@@ -289,6 +311,41 @@ def attachment(upload: Doc, description: str) -> Doc:
         item[f"{kind}_type"] = upload["type"]
         item[f"{kind}_size"] = upload["size"]
     return item
+
+
+def file_extension(name: str) -> str:
+    """``getFileExtension`` (apps/meteor/lib/utils/getFileExtension.ts): ``PDF``, else ``file``."""
+    parts = name.split(".")
+    if len(parts) < 2 or (parts[0] == "" and len(parts) == 2):
+        return "file"
+    return parts[-1].upper() or "file"
+
+
+def user_file_parts(upload: Doc) -> tuple[list[Doc], list[Doc]]:
+    """``files`` and ``attachments`` of a user's file message (``parseFileIntoMessageAttachments``
+    in apps/meteor/app/file-upload/server/methods/sendFileMessage.ts; no thumbnails)."""
+    url = file_url(upload)
+    file_prop: Doc = {
+        "_id": upload["_id"],
+        "name": upload["name"],
+        "type": upload["type"] or "file",
+        "size": upload["size"],
+        "format": "",
+    }
+    item: Doc = {"title": upload["name"], "type": "file"}
+    if upload.get("description") is not None:
+        item["description"] = upload["description"]
+    item.update({"title_link": url, "title_link_download": True})
+    kind = upload["type"].split("/", 1)[0]
+    if kind in ("image", "audio", "video"):
+        item[f"{kind}_url"] = url
+        item[f"{kind}_type"] = upload["type"]
+        item[f"{kind}_size"] = upload["size"]
+    else:
+        item["format"] = file_extension(upload["name"])
+        item["size"] = upload["size"]
+    item["fileId"] = upload["_id"]
+    return [file_prop], [item]
 
 
 def public_file_info(state: ServerState, upload: Doc) -> Doc:

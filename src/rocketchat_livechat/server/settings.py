@@ -36,7 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "Hide_System_Messages": [],
     # messages
     "Message_AllowEditing": True,
+    "Message_AllowEditing_BlockEditInMinutes": 0,
     "Message_AllowDeleting": True,
+    "Message_AllowDeleting_BlockDeleteInMinutes": 0,
     "Message_KeepHistory": False,
     "Message_ShowDeletedStatus": False,
     "Message_MaxAllowedSize": 5000,

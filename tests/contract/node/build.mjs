@@ -19,10 +19,29 @@ const buildDir = join(here, 'build');
 const vendorDir = join(buildDir, 'vendor');
 const bundle = join(buildDir, 'validators.mjs');
 const stamp = join(buildDir, 'stamp.json');
-const wanted = JSON.stringify(packages);
+// the validators of chat.ts the SDK's agent-side calls use (omnichannel.ts is exported whole)
+const chatValidators = [
+  'isChatSendMessageProps',
+  'isChatGetMessageProps',
+  'isChatUpdateProps',
+  'isChatDeleteProps',
+];
+const vendored = JSON.stringify(packages);
+const wanted = JSON.stringify({ packages, chatValidators });
+
+function stamped() {
+  return existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
+}
 
 function upToDate() {
-  return existsSync(bundle) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted;
+  return existsSync(bundle) && stamped() === wanted;
+}
+
+// the unpacked packages are these exact versions (a bundle built by an older build.mjs stamped
+// only the package versions): only the bundle needs building again
+function vendorUpToDate() {
+  const previous = stamped();
+  return existsSync(vendorDir) && (previous === vendored || previous.startsWith(`{"packages":${vendored},`));
 }
 
 function unpack(name, version) {
@@ -43,10 +62,16 @@ function unpack(name, version) {
 if (!process.argv.includes('--force') && upToDate()) {
   process.exit(0);
 }
-rmSync(buildDir, { recursive: true, force: true });
-mkdirSync(vendorDir, { recursive: true });
+const reuse = !process.argv.includes('--force') && vendorUpToDate();
+if (!reuse) {
+  rmSync(buildDir, { recursive: true, force: true });
+  mkdirSync(vendorDir, { recursive: true });
+}
 const folders = Object.fromEntries(
-  Object.entries(packages).map(([name, version]) => [name, unpack(name, version)]),
+  Object.entries(packages).map(([name, version]) => [
+    name,
+    reuse ? join(vendorDir, name.replace('@rocket.chat/', '')) : unpack(name, version),
+  ]),
 );
 const typings = join(folders['@rocket.chat/rest-typings'], 'dist', 'v1');
 const entry = join(buildDir, 'entry.mjs');
@@ -54,7 +79,7 @@ writeFileSync(
   entry,
   [
     `export * from ${JSON.stringify(join(typings, 'omnichannel.js'))};`,
-    'export { isChatSendMessageProps, isChatGetMessageProps }',
+    `export { ${chatValidators.join(', ')} }`,
     `  from ${JSON.stringify(join(typings, 'chat.js'))};`,
     '',
   ].join('\n'),

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from rocketchat_livechat.models import DeletedMessage, Message, UploadedMessage
+from rocketchat_livechat.models import (
+    DeletedAgentMessage,
+    DeletedMessage,
+    Message,
+    UploadedMedia,
+    UploadedMessage,
+)
 
 RoundTrip = Callable[[BaseModel, dict[str, Any]], None]
 
@@ -100,7 +106,7 @@ def test_file_message_from_history_with_file_upload() -> None:
             },
         }
     )
-    assert message.files[0].model_extra == {"size": 3}
+    assert message.files[0].size == 3 and message.files[0].model_extra == {}
     assert message.groupable is False
     assert message.file_upload is not None
     assert message.file_upload.public_file_path == "https://chat/file-upload/f/a.pdf?token=jwt"
@@ -152,3 +158,51 @@ def test_deleted_message_server_spelling() -> None:
     deleted = DeletedMessage.model_validate(payload)
     assert deleted.ts == datetime(2024, 10, 15, 2, 52, 42, 123000, tzinfo=UTC)
     assert deleted.model_dump(mode="json", by_alias=True) == payload
+
+
+def test_chat_delete_answer_with_its_epoch_text_ts() -> None:
+    """``chat.delete`` answers ``ts`` as ``Date.now().toString()`` and the message as read with
+    the projection ``{u, rid}``."""
+    deleted = DeletedAgentMessage.model_validate(
+        {
+            "_id": "m1",
+            "ts": "1733112345678",
+            "message": {"_id": "m1", "rid": "r1", "u": {"_id": "a1", "username": "agent"}},
+            "success": True,
+        }
+    )
+    assert deleted.id == "m1"
+    assert deleted.ts == datetime(2024, 12, 2, 4, 5, 45, 678000, tzinfo=UTC)
+    assert deleted.message is not None and deleted.message.rid == "r1"
+    assert deleted.message.u is not None and deleted.message.u.username == "agent"
+    assert DeletedAgentMessage.model_validate({"_id": "m1"}).ts is None
+
+
+def test_rooms_media_answer_and_an_agent_file_message() -> None:
+    media = UploadedMedia.model_validate({"_id": "f1", "url": "/file-upload/f1/a%20b.pdf"})
+    assert (media.id, media.url) == ("f1", "/file-upload/f1/a%20b.pdf")
+    message = Message.model_validate(
+        {
+            "_id": "m",
+            "file": {"_id": "f1", "name": "a b.pdf", "type": "application/pdf", "size": 8},
+            "files": [
+                {"_id": "f1", "name": "a b.pdf", "type": "application/pdf", "size": 8, "format": ""}
+            ],
+            "attachments": [
+                {
+                    "title": "a b.pdf",
+                    "type": "file",
+                    "format": "PDF",
+                    "title_link": "/file-upload/f1/a%20b.pdf",
+                    "title_link_download": True,
+                    "size": 8,
+                    "fileId": "f1",
+                }
+            ],
+        }
+    )
+    assert message.file is not None and message.file.size == 8
+    assert message.files[0].format == ""
+    attachment = message.attachments[0]
+    assert (attachment.format, attachment.size, attachment.file_id) == ("PDF", 8, "f1")
+    assert attachment.model_dump(by_alias=True, exclude_none=True)["fileId"] == "f1"

@@ -1,4 +1,5 @@
-"""Visitor messages (send, get, edit, delete, history), offline messages and agent replies."""
+"""Visitor messages (send, get, edit, delete, history), offline messages and the agent's own
+messages (send, edit, delete, file upload)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from datetime import datetime
 from typing import Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import DeletedMessage, Message
+from ...models import DeletedAgentMessage, DeletedMessage, Message, UploadedMedia
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
 from ..ids import new_message_id
-from ..request import Call, Request, json_body
+from ..request import Call, Request, Upload, json_body
+from ..uploads import FileInput, Progress, UploadSource
 from ._samples import MESSAGE, MESSAGE_ID, RID, TOKEN
 
 _MESSAGE = parsing.under(Message, "message")
@@ -215,6 +217,197 @@ def send_agent_message(
         }
     }
     return Parts(json=body, recover=lambda: _agent_message_lookup(message_id))
+
+
+@endpoint(
+    "POST",
+    "chat.update",
+    parse=_MESSAGE,
+    auth="user",
+    idempotent=True,  # setting the same text again changes nothing
+    schema="isChatUpdateProps",
+    samples=[Sample((RID, MESSAGE_ID, "Hello, edited"), response={"message": MESSAGE})],
+)
+def update_agent_message(
+    rid: str, message_id: str, msg: str, **options: Unpack[CallOptions]
+) -> Parts:
+    """Edit a message in a room as the logged-in user (``chat.update``).
+
+    Rocket.Chat lets the author edit while ``Message_AllowEditing`` is on and the message is
+    younger than ``Message_AllowEditing_BlockEditInMinutes`` (``MessageEditingBlockedError``);
+    ``edit-message`` holders edit anyone's. A message of another room is refused
+    (``InvalidMessageError``). The visitor sees the edit as a message with ``edited_at`` set.
+    (apps/meteor/app/api/server/v1/chat.ts, app/lib/server/methods/updateMessage.ts)
+    """
+    return Parts(
+        json={
+            "roomId": v.required_str("rid", rid),
+            "msgId": v.required_str("message_id", message_id),
+            "text": v.required_str("msg", msg),
+        }
+    )
+
+
+@endpoint(
+    "POST",
+    "chat.delete",
+    parse=parsing.whole(DeletedAgentMessage),
+    auth="user",
+    schema="isChatDeleteProps",
+    samples=[
+        Sample(
+            (RID, MESSAGE_ID),
+            response={"_id": MESSAGE_ID, "ts": "1733112345678", "message": MESSAGE},
+        ),
+        Sample(
+            (RID, MESSAGE_ID),
+            {"as_user": True},
+            response={"_id": MESSAGE_ID, "ts": "1733112345678", "message": MESSAGE},
+        ),
+    ],
+)
+def delete_agent_message(
+    rid: str, message_id: str, *, as_user: bool | None = None, **options: Unpack[CallOptions]
+) -> Parts:
+    """Delete a message in a room as the logged-in user (``chat.delete``).
+
+    Needs ``Message_AllowDeleting`` and ``delete-own-message`` (own messages) or
+    ``delete-message`` (anyone's), within ``Message_AllowDeleting_BlockDeleteInMinutes``;
+    ``force-delete-message`` bypasses all of it. ``as_user=True`` deletes another user's message
+    as its author (``force-delete-message`` only). The visitor's stream announces the removal.
+    (apps/meteor/app/api/server/v1/chat.ts, app/lib/server/functions/deleteMessage.ts)
+    """
+    return Parts(
+        json=json_body(
+            roomId=v.required_str("rid", rid),
+            msgId=v.required_str("message_id", message_id),
+            asUser=v.optional_bool("as_user", as_user),
+        )
+    )
+
+
+def _upload_source(file: FileInput, filename: str | None, content_type: str | None) -> UploadSource:
+    return UploadSource(
+        file,
+        filename=v.optional_str("filename", filename),
+        content_type=None if content_type is None else v.header_value("content_type", content_type),
+    )
+
+
+def _progress(progress: Progress | None) -> Progress | None:
+    if progress is not None and not callable(progress):
+        raise InvalidArgumentError("progress", "expected a callable(sent, total)")
+    return progress
+
+
+@endpoint(
+    "POST",
+    "rooms.media/{rid}",
+    parse=parsing.under(UploadedMedia, "file"),
+    auth="user",
+    samples=[
+        Sample(
+            (RID, b"hello"), response={"file": {"_id": "file-1", "url": "/file-upload/file-1/a"}}
+        ),
+        Sample(
+            (RID, b"%PDF"),
+            {"filename": "q3.pdf", "content_type": "application/pdf"},
+            response={"file": {"_id": "file-1", "url": "/file-upload/file-1/q3.pdf"}},
+        ),
+    ],
+)
+def upload_agent_media(
+    rid: str,
+    file: FileInput,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    progress: Progress | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Step 1 of an agent upload on Rocket.Chat >= 7.0 (``rooms.media/:rid``): store the file,
+    streamed, without posting it; :meth:`confirm_agent_media` posts it. Use
+    :meth:`upload_agent_file`, which does both (or ``rooms.upload`` on older servers)."""
+    source = _upload_source(file, filename, content_type)
+    return Parts(
+        path={"rid": v.path_segment("rid", rid)},
+        upload=Upload(source, {}, _progress(progress)),
+    )
+
+
+@endpoint(
+    "POST",
+    "rooms.mediaConfirm/{rid}/{file_id}",
+    parse=_MESSAGE,
+    auth="user",
+    samples=[
+        Sample((RID, "file-1"), response={"message": MESSAGE}),
+        Sample(
+            (RID, "file-1"),
+            {"msg": "the report", "description": "Q3"},
+            response={"message": MESSAGE},
+        ),
+    ],
+)
+def confirm_agent_media(
+    rid: str,
+    file_id: str,
+    *,
+    msg: str | None = None,
+    description: str | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Step 2 of an agent upload on Rocket.Chat >= 7.0 (``rooms.mediaConfirm/:rid/:fileId``):
+    post the file stored by :meth:`upload_agent_media` as a message (``file``, ``files``,
+    ``attachments``) with the text ``msg`` and the file's ``description``."""
+    return Parts(
+        path={"rid": v.path_segment("rid", rid), "file_id": v.path_segment("file_id", file_id)},
+        json=json_body(
+            msg=v.optional_str("msg", msg), description=v.optional_str("description", description)
+        ),
+    )
+
+
+@endpoint(
+    "POST",
+    "rooms.upload/{rid}",
+    parse=_MESSAGE,
+    auth="user",
+    samples=[
+        Sample((RID, b"hello"), response={"message": MESSAGE}),
+        Sample(
+            (RID, b"%PDF"),
+            {
+                "description": "Q3",
+                "msg": "the report",
+                "filename": "q3.pdf",
+                "content_type": "application/pdf",
+            },
+            response={"message": MESSAGE},
+        ),
+    ],
+)
+def upload_agent_file_legacy(
+    rid: str,
+    file: FileInput,
+    *,
+    description: str | None = None,
+    msg: str | None = None,
+    filename: str | None = None,
+    content_type: str | None = None,
+    progress: Progress | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """An agent upload in one request on Rocket.Chat < 7.0 (``rooms.upload/:rid``, deprecated in
+    7.x, removed in 8.0). Use :meth:`upload_agent_file`, which picks the route."""
+    source = _upload_source(file, filename, content_type)
+    fields = json_body(
+        msg=v.optional_str("msg", msg), description=v.optional_str("description", description)
+    )
+    return Parts(
+        path={"rid": v.path_segment("rid", rid)},
+        upload=Upload(source, fields, _progress(progress)),
+    )
 
 
 def _agent_message_lookup(message_id: str) -> Call[Message]:

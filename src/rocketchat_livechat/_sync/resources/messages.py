@@ -10,6 +10,7 @@ from ..._core import downloads
 from ..._core.endpoint import CallOptions
 from ..._core.endpoints import messages
 from ..._core.pagination import HistoryPager
+from ..._core.uploads import FileInput, Progress
 from ...models import Message, MessageFile
 from ._base import EndpointMethod, Resource
 
@@ -22,6 +23,54 @@ class MessagesResource(Resource):
     get_message_history = EndpointMethod(messages.get_message_history)
     send_offline_message = EndpointMethod(messages.send_offline_message)
     send_agent_message = EndpointMethod(messages.send_agent_message)
+    update_agent_message = EndpointMethod(messages.update_agent_message)
+    delete_agent_message = EndpointMethod(messages.delete_agent_message)
+    upload_agent_media = EndpointMethod(messages.upload_agent_media)
+    confirm_agent_media = EndpointMethod(messages.confirm_agent_media)
+    upload_agent_file_legacy = EndpointMethod(messages.upload_agent_file_legacy)
+
+    def upload_agent_file(
+        self,
+        rid: str,
+        file: FileInput,
+        *,
+        description: str | None = None,
+        msg: str | None = None,
+        filename: str | None = None,
+        content_type: str | None = None,
+        progress: Progress | None = None,
+        **options: Unpack[CallOptions],
+    ) -> Message:
+        """Post a file in a room as the logged-in agent, streamed from a path, bytes or a binary
+        file object; ``progress(sent_bytes, total_bytes_or_None)`` is called as it is sent.
+
+        Rocket.Chat >= 7.0: ``rooms.media/:rid`` stores the file, ``rooms.mediaConfirm`` posts
+        it with ``msg`` and ``description``; older servers: one ``rooms.upload/:rid``. Returns the
+        file message (``file``, ``files``, ``attachments``). Every argument is checked before the
+        first request.
+        """
+        # every argument is validated before any I/O
+        messages.upload_agent_media.parts(
+            rid, file, filename=filename, content_type=content_type, progress=progress
+        )
+        messages.confirm_agent_media.parts(rid, "file", msg=msg, description=description)
+        if self._client.server_version(**options) < (7, 0):
+            return self.upload_agent_file_legacy(
+                rid,
+                file,
+                description=description,
+                msg=msg,
+                filename=filename,
+                content_type=content_type,
+                progress=progress,
+                **options,
+            )
+        media = self.upload_agent_media(
+            rid, file, filename=filename, content_type=content_type, progress=progress, **options
+        )
+        return self.confirm_agent_media(
+            rid, media.id, msg=msg, description=description, **options
+        )
 
     def iter_message_history(
         self, rid: str, token: str, *, page_size: int = 50, **options: Unpack[CallOptions]

@@ -165,6 +165,87 @@ async def chat_send_message(ctx: Context) -> dict[str, Any]:
     return {"message": sent}
 
 
+# rest-typings isChatUpdateProps (its text branch; e2e ``content`` edits are not supported)
+CHAT_UPDATE_BODY = obj(
+    {
+        "roomId": STRING,
+        "msgId": STRING,
+        "text": STRING,
+        "previewUrls": {"type": "array", "items": STRING, "nullable": True},
+        "customFields": {"type": "object", "nullable": True},
+    },
+    ("roomId", "msgId", "text"),
+)
+# rest-typings isChatDeleteProps
+CHAT_DELETE_BODY = {
+    **obj(
+        {
+            "msgId": STRING,
+            "roomId": STRING,
+            "fileId": STRING,
+            "asUser": {"type": "boolean", "nullable": True},
+        }
+    ),
+    "anyOf": [
+        {"type": "object", "required": ["msgId", "roomId"]},
+        {"type": "object", "required": ["fileId"]},
+    ],
+}
+_WRONG_ROOM = "The room id provided does not match where the message is from."
+_FORCE_DELETE = (
+    'Unauthorized. You must have the permission "force-delete-message" to delete other\'s '
+    "message as them."
+)
+
+
+def _message_in_room(ctx: Context) -> Doc:
+    """The ``msgId`` message, in ``roomId`` (chat.update / chat.delete failures)."""
+    message_id = ctx.params.get("msgId")
+    message = messages.get(ctx.state, message_id) if isinstance(message_id, str) else None
+    if message is None:
+        shown = "undefined" if message_id is None else message_id
+        raise Failure(f'No message found with the id of "{shown}".')
+    if ctx.params.get("roomId") != message["rid"]:
+        raise Failure(_WRONG_ROOM)
+    return message
+
+
+@routes.post("chat.update", auth=True, schema=CHAT_UPDATE_BODY)
+async def chat_update(ctx: Context) -> dict[str, Any]:
+    """``chat.update`` (apps/meteor/app/api/server/v1/chat.ts → ``executeUpdateMessage``)."""
+    message = _message_in_room(ctx)
+    room = ctx.store.rooms.get(message["rid"])
+    if room is None:
+        raise PlainError("error-not-allowed")
+    updated = messages.update_by_user(ctx.state, ctx.me, room, message, ctx.params["text"])
+    return {"message": updated}
+
+
+@routes.post("chat.delete", auth=True, schema=CHAT_DELETE_BODY)
+async def chat_delete(ctx: Context) -> dict[str, Any]:
+    """``chat.delete`` (app/api/server/v1/chat.ts → ``deleteMessageValidatingPermission``).
+
+    Answers ``{_id, ts: "<epoch ms>", message: {_id, rid, u}}``; the room's stream gets
+    ``<rid>/deleteMessage`` on ``stream-notify-room``.
+    """
+    message = _message_in_room(ctx)
+    author = message.get("u", {}).get("_id")
+    as_user = bool(ctx.params.get("asUser"))
+    if (
+        as_user
+        and author != ctx.me["_id"]
+        and not auth.has_permission(ctx.user, "force-delete-message")
+    ):
+        raise Failure(_FORCE_DELETE)
+    deleter = ctx.store.users.get(author or "") if as_user else ctx.me
+    if deleter is None:  # a visitor's message deleted "as its author"
+        raise Failure("User not found")
+    messages.delete_by_user(ctx.state, deleter, message)
+    now_ms = int(ctx.state.now().timestamp() * 1000)
+    projected = {k: message[k] for k in ("_id", "rid", "u") if k in message}
+    return {"_id": message["_id"], "ts": str(now_ms), "message": projected}
+
+
 @routes.get("chat.getMessage", auth=True)
 async def chat_get_message(ctx: Context) -> dict[str, Any]:
     """A message by id, for users who can access its room (the SDK's retried-send lookup)."""

@@ -1,13 +1,18 @@
-"""``POST livechat/upload/:rid`` (§3.12): multipart, header ``x-visitor-token``."""
+"""Uploads: the visitor's ``POST livechat/upload/:rid`` (§3.12, multipart, header
+``x-visitor-token``) and users' ``rooms.media/:rid`` + ``rooms.mediaConfirm/:rid/:fileId``
+(7.x+) and ``rooms.upload/:rid`` (deprecated, removed in 8.0), as in
+apps/meteor/app/api/server/v1/rooms.ts."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from .. import files
-from ..api import Context, RouteGroup
-from ..errors import Failure, Forbidden
+from .. import auth, files
+from ..api import Context, Deprecation, RouteGroup
+from ..errors import Failure, Forbidden, MeteorError
 from ..services import uploads, visitors
+from ..store import Doc
 
 routes = RouteGroup()
 
@@ -49,3 +54,91 @@ async def upload(ctx: Context) -> dict[str, Any]:
         parsed.discard()
     show_connecting = settings["Livechat_Routing_Method"] == "Manual_Selection"
     return {**message, "newRoom": False, "showConnecting": show_connecting}
+
+
+# ---------------------------------------------------------------------------------------------
+# users (agents): rooms.media + rooms.mediaConfirm, rooms.upload
+
+
+def _accessible_room(ctx: Context) -> Doc:
+    """``canAccessRoomIdAsync(rid, userId)`` or ``API.v1.forbidden()``."""
+    room = ctx.store.rooms.get(ctx.path["rid"])
+    if room is None or not auth.can_access_room(ctx.me, room):
+        raise Forbidden()
+    return room
+
+
+async def _receive_file(ctx: Context) -> files.ParsedUpload:
+    """The multipart body (``getUploadFormData``, field ``file``); no file → ``invalid-field``."""
+    parsed = await files.receive_upload(ctx.state, ctx.request)
+    if not parsed.files:
+        parsed.discard()
+        raise MeteorError("invalid-field")
+    return parsed
+
+
+@routes.post("rooms.media/:rid", auth=True, raw_body=True)
+async def rooms_media(ctx: Context) -> dict[str, Any]:
+    """Store the file (temporary until confirmed): ``{file: {_id, url}}``."""
+    room = _accessible_room(ctx)
+    parsed = await _receive_file(ctx)
+    try:
+        content = None
+        if parsed.fields.get("content"):
+            try:
+                content = json.loads(parsed.fields["content"])
+            except ValueError:
+                raise MeteorError("invalid-field-content") from None
+        stored = await ctx.state.write(
+            lambda: uploads.store_user_media(ctx.state, ctx.me, room, parsed.files[0], content)
+        )
+    finally:
+        parsed.discard()
+    return {"file": {"_id": stored["_id"], "url": stored["path"]}}
+
+
+@routes.post("rooms.mediaConfirm/:rid/:fileId", auth=True)
+async def rooms_media_confirm(ctx: Context) -> dict[str, Any]:
+    """Post the stored file as the user's message: ``{message}``.
+
+    Like Rocket.Chat, the file is found by id only (not checked against the room or uploader).
+    """
+    room = _accessible_room(ctx)
+    upload = ctx.store.uploads.get(ctx.path["fileId"])
+    if upload is None:
+        raise MeteorError("invalid-file")
+    params = dict(ctx.params) if isinstance(ctx.params, dict) else {}
+    description = params.pop("description", None)
+    uploads.check_description(ctx.state, description)
+    message = uploads.send_user_file(
+        ctx.state, ctx.me, room, upload, description=description, msg_data=params
+    )
+    return {"message": message}
+
+
+@routes.post(
+    "rooms.upload/:rid",
+    auth=True,
+    raw_body=True,
+    deprecation=Deprecation("8.0.0", ("rooms.media",)),
+)
+async def rooms_upload(ctx: Context) -> dict[str, Any]:
+    """Store and post the file in one request (before 7.0): ``{message}``."""
+    room = _accessible_room(ctx)
+    parsed = await _receive_file(ctx)
+    try:
+        fields: dict[str, Any] = dict(parsed.fields)  # text, as Rocket.Chat's Match sees them
+        description = fields.pop("description", None)
+        received = parsed.files[0]
+
+        def write() -> Doc:
+            stored = uploads.store_user_media(ctx.state, ctx.me, room, received, None)
+            uploads.check_description(ctx.state, description)
+            return uploads.send_user_file(
+                ctx.state, ctx.me, room, stored, description=description, msg_data=fields
+            )
+
+        message = await ctx.state.write(write)
+    finally:
+        parsed.discard()
+    return {"message": message}

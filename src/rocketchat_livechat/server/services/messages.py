@@ -6,6 +6,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from .. import auth
 from ..errors import MeteorError, PlainError
 from ..ids import random_id
 from ..state import ServerState
@@ -152,10 +153,18 @@ def send_file_message(
 
 
 def send_user_message(
-    state: ServerState, user: Doc, room: Doc, msg: str, message_id: str | None = None
+    state: ServerState,
+    user: Doc,
+    room: Doc,
+    msg: str,
+    message_id: str | None = None,
+    **fields: Any,
 ) -> Doc:
-    """An agent/user message (``chat.sendMessage``); the first one sets ``responseBy``."""
-    message = _new_message(state, room["_id"], msg, user, _id=message_id, **_chat_fields(msg))
+    """An agent/user message (``chat.sendMessage``, agent uploads); the first one sets
+    ``responseBy``. ``fields`` are extra message fields (file messages)."""
+    message = _new_message(
+        state, room["_id"], msg, user, _id=message_id, **_chat_fields(msg), **fields
+    )
     room_update: Update = {}
     if room.get("t") == "l" and room.get("servedBy", {}).get("_id") == user["_id"]:
         first = room.get("responseBy", {}).get("firstResponseTs", message["ts"])
@@ -173,21 +182,25 @@ def send_user_message(
     return insert(state, message, room_update=room_update)
 
 
-def edit(state: ServerState, message: Doc, msg: str, editor: Doc) -> Doc:
-    """Replace the text of a message (``editedAt``/``editedBy``) and broadcast it."""
+def edit(
+    state: ServerState, message: Doc, msg: str, editor: Doc, *, attachments: list[Doc] | None = None
+) -> Doc:
+    """Replace the text of a message (``editedAt``/``editedBy``) and broadcast it.
+
+    ``attachments`` replaces them too (a file message's text is its first attachment's
+    description; ``msg`` then stays as it was).
+    """
     now = state.now()
-    updated = state.store.messages.update(
-        message["_id"],
-        {
-            "$set": {
-                "msg": msg,
-                "md": parse_markdown(msg),
-                "editedAt": now,
-                "editedBy": {"_id": editor["_id"], "username": editor["username"]},
-                "_updatedAt": now,
-            }
-        },
-    )
+    changes: Doc = {
+        "msg": msg,
+        "md": parse_markdown(msg),
+        "editedAt": now,
+        "editedBy": {"_id": editor["_id"], "username": editor["username"]},
+        "_updatedAt": now,
+    }
+    if attachments is not None:
+        changes["attachments"] = attachments
+    updated = state.store.messages.update(message["_id"], {"$set": changes})
     assert updated is not None
     events.message(state, updated)
     return updated
@@ -251,3 +264,83 @@ def check_visitor_may_change(visitor: Doc, message: Doc, allowed: bool) -> None:
     """A visitor edits or deletes only their own messages, and only when the setting allows."""
     if not allowed or message.get("u", {}).get("_id") != visitor["_id"]:
         raise PlainError("error-action-not-allowed")
+
+
+# ---------------------------------------------------------------------------------------------
+# chat.update / chat.delete: users' edits and deletions with Rocket.Chat's rules
+
+
+def _minutes_since(state: ServerState, ts: datetime) -> float:
+    return (state.now() - ts).total_seconds() / 60
+
+
+def update_by_user(state: ServerState, user: Doc, room: Doc, message: Doc, text: str) -> Doc:
+    """``executeUpdateMessage`` (apps/meteor/app/lib/server/methods/updateMessage.ts).
+
+    The same text changes nothing. Then ``edit-message`` holders, or the author while
+    ``Message_AllowEditing`` is on; no older than ``Message_AllowEditing_BlockEditInMinutes``
+    (0: no limit; ``bypass-time-limit-edit-and-delete`` skips it); the room must accept the
+    user's messages (``canSendMessage``). A file message's text is its first attachment's
+    description.
+    """
+    attachments = message.get("attachments") or []
+    description = attachments[0].get("description") if attachments else None
+    if (description if description is not None else message.get("msg")) == text:
+        return message
+    editor_may = auth.has_permission(user, "edit-message")
+    own = message.get("u", {}).get("_id") == user["_id"]
+    if not editor_may and (not state.settings["Message_AllowEditing"] or not own):
+        raise MeteorError(
+            "error-action-not-allowed",
+            "Message editing not allowed",
+            {"method": "updateMessage", "action": "Message_editing"},
+        )
+    block = state.settings["Message_AllowEditing_BlockEditInMinutes"]
+    if (
+        not auth.has_permission(user, "bypass-time-limit-edit-and-delete")
+        and isinstance(block, int | float)
+        and not isinstance(block, bool)
+        and block != 0
+        and int(_minutes_since(state, message["ts"])) >= block  # moment().diff floors
+    ):
+        raise MeteorError(
+            "error-message-editing-blocked",
+            "Message editing is blocked",
+            {"method": "updateMessage"},
+        )
+    if not auth.can_access_room(user, room):  # canSendMessageAsync
+        raise PlainError("error-not-allowed")
+    if attachments and "description" in attachments[0]:
+        edited = [{**attachments[0], "description": text}, *attachments[1:]]
+        return edit(state, message, message.get("msg", ""), user, attachments=edited)
+    return edit(state, message, text, user)
+
+
+def can_delete(state: ServerState, user: Doc, message: Doc) -> bool:
+    """``canDeleteMessageAsync`` (apps/meteor/app/authorization/server/functions/)."""
+    room = state.store.rooms.get(message["rid"])
+    if room is None or not auth.can_access_room(user, room):
+        return False
+    if auth.has_permission(user, "force-delete-message"):
+        return True
+    if not message.get("ts") or not state.settings["Message_AllowDeleting"]:
+        return False
+    own = message.get("u", {}).get("_id") == user["_id"]
+    if not (
+        auth.has_permission(user, "delete-message")
+        or (own and auth.has_permission(user, "delete-own-message"))
+    ):
+        return False
+    if not auth.has_permission(user, "bypass-time-limit-edit-and-delete"):
+        block = state.settings["Message_AllowDeleting_BlockDeleteInMinutes"]
+        if block:
+            # Math.round(elapsed minutes) <= block
+            return bool(int(_minutes_since(state, message["ts"]) + 0.5) <= block)
+    return True
+
+
+def delete_by_user(state: ServerState, user: Doc, message: Doc) -> None:
+    """``deleteMessageValidatingPermission`` (app/lib/server/functions/deleteMessage.ts)."""
+    if not can_delete(state, user, message):
+        raise MeteorError("error-action-not-allowed", "Not allowed")
+    delete(state, message)
