@@ -56,7 +56,7 @@ async def test_the_ai_agent_answers_then_hands_off_to_a_human(
         async def handed_over() -> bool:
             rooms = await visitor.room.get_room(token, rid=rid)
             served = rooms.room.served_by
-            return served is not None and served.id == human.user_id and transferred == [rid]
+            return served is not None and served.id == human.user_id and rid in transferred
 
         loop = asyncio.get_running_loop()
         end = loop.time() + 15

@@ -60,7 +60,7 @@ def handing_bot(server: LivechatTestServer, agent: Agent, department: str) -> Li
 
     @bot.on_message
     async def answer(chat: Chat, message: Message) -> None:
-        bot.handled.append(message.msg or "")  # type: ignore[attr-defined]
+        bot.handled.append((chat.rid, message.msg or ""))  # type: ignore[attr-defined]
         if "human" in (message.msg or ""):
             await chat.handoff(department=department, comment="asked for a human")
         else:
@@ -125,7 +125,9 @@ async def test_a_visitor_asking_for_a_human_lands_with_the_support_department(
                 "the visitor's agent change",
             )
             assert isinstance(changed, AgentChangedEvent)
-            await until(lambda: _true(not bot.chats), "the bot letting the chat go")
+            await until(
+                lambda: _true(rid not in {c.rid for c in bot.chats}), "the bot letting the chat go"
+            )
             # the bot's handlers stop for that chat
             await visitor.messages.send_message(token, rid, "are you there?")
             await human_client.messages.send_agent_message(rid, "a human here")
@@ -136,7 +138,8 @@ async def test_a_visitor_asking_for_a_human_lands_with_the_support_department(
         await manager.login(livechat_server.admin_username, livechat_server.admin_password)
         history = await manager.room.get_transfer_history(rid)
     assert [entry.scope for entry in history] == ["department"]
-    assert bot.handled == ["hello", "a human please"]  # type: ignore[attr-defined]
+    mine = [text for room, text in bot.handled if room == rid]  # type: ignore[attr-defined]
+    assert mine == ["hello", "a human please"]
 
 
 async def _replies(client: AsyncLivechatClient, token: str, rid: str, count: int) -> bool:

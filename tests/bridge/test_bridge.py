@@ -286,3 +286,18 @@ async def test_a_file_in_the_room_downloads_with_the_contacts_access(
         await bridge.download(
             who, AgentMessage(id="m2", text="x", rid=sent.rid, agent_id="a"), tmp_path / "x"
         )
+
+
+async def test_a_contact_whose_phone_a_visitor_has_already_joins_that_visitor(
+    client: AsyncLivechatClient, agent: Agent
+) -> None:
+    """Rocket.Chat matches a registration by phone and keeps the existing visitor's token."""
+    phone = contact()
+    await client.visitor.register_visitor("widget-visitor-token-1", name="Maria", phone=phone)
+    bridge = LivechatBridge(client, channel="whatsapp", secret=SECRET, store="memory://")
+    await bridge.deliver(phone, text="oi", external_id="wa-1", phone=phone)
+    assert bridge.store.token_of(phone) == "widget-visitor-token-1"
+    rid = bridge.store.room_of(phone) or ""
+    history = await client.messages.get_message_history(rid, "widget-visitor-token-1")
+    assert [m.msg for m in history if m.token and not m.is_system] == ["oi"]
+    assert bridge.store.contact_of("widget-visitor-token-1") == phone

@@ -105,7 +105,8 @@ class LivechatBridge:
     # --- identity ---------------------------------------------------------------------------
 
     def token_for(self, contact_id: str) -> str:
-        """The visitor token of an outside contact."""
+        """The visitor token derived for an outside contact (the one registered, unless Rocket.Chat
+        answered with an existing visitor of the same phone: then the bridge uses that one's)."""
         _require("contact_id", contact_id)
         digest = hmac.new(self._key, f"{self.channel}\0{contact_id}".encode(), hashlib.sha256)
         return f"{self.channel}-{digest.hexdigest()[:40]}"
@@ -156,9 +157,8 @@ class LivechatBridge:
         file: FileInput | None,
         profile: Profile,
     ) -> Message:
-        token = self.token_for(contact_id)
         for attempt in range(1, RECOVERY_ATTEMPTS + 1):
-            rid = await self._open_room(contact_id, token, profile)
+            token, rid = await self._open_room(contact_id, profile)
             try:
                 if text is not None:
                     return await self._send_text(contact_id, external_id, token, rid, text)
@@ -171,11 +171,13 @@ class LivechatBridge:
                 self.store.set_room(contact_id, None)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _open_room(self, contact_id: str, token: str, profile: Profile) -> str:
+    async def _open_room(self, contact_id: str, profile: Profile) -> tuple[str, str]:
+        """The contact's visitor token and open room (registered and opened when unknown)."""
+        token = self.store.token_of(contact_id) or self.token_for(contact_id)
         rid = self.store.room_of(contact_id)
         if rid is not None:
-            return rid
-        await self.client.visitor.register_visitor(
+            return token, rid
+        visitor = await self.client.visitor.register_visitor(
             token,
             name=profile.name,
             email=profile.email,
@@ -183,10 +185,12 @@ class LivechatBridge:
             department=self.department,
             custom_fields=profile.custom_fields,
         )
+        # Rocket.Chat may answer with an existing visitor of the same phone, keeping its token
+        token = visitor.token or token
         self.store.remember_contact(token, contact_id)
         room = (await self.client.room.get_room(token)).room
         self.store.set_room(contact_id, room.id)
-        return room.id
+        return token, room.id
 
     async def _send_text(
         self, contact_id: str, external_id: str, token: str, rid: str, text: str
@@ -226,7 +230,7 @@ class LivechatBridge:
         a path or a binary file object, streamed; the number of bytes written."""
         if not message.file_url:
             raise e.InvalidArgumentError("message", "carries no file")
-        token = self.token_for(contact_id)
+        token = self.store.token_of(contact_id) or self.token_for(contact_id)
         return await self.client.messages.download_file(
             message.file_url, token, dest, rid=message.rid
         )

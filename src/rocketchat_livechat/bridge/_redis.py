@@ -44,6 +44,11 @@ class RedisStore:
 
     def remember_contact(self, token: str, contact: str) -> None:
         self._redis.hset(self._key("tokens"), token, contact)
+        self._redis.hset(self._key("token-of"), contact, token)
+
+    def token_of(self, contact: str) -> str | None:
+        token: str | None = self._redis.hget(self._key("token-of"), contact)
+        return token
 
     def contact_of(self, token: str) -> str | None:
         contact: str | None = self._redis.hget(self._key("tokens"), token)

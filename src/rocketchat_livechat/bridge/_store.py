@@ -36,6 +36,10 @@ class BridgeStore(Protocol):
         """The contact of a visitor token."""
         ...
 
+    def token_of(self, contact: str) -> str | None:
+        """The visitor token last remembered for the contact."""
+        ...
+
     def inbound_done(self, contact: str, external_id: str) -> bool:
         """Whether the outside message ``external_id`` was delivered already."""
         ...
@@ -103,10 +107,16 @@ class SQLiteStore:
             self._write("INSERT OR REPLACE INTO rooms VALUES (?, ?)", contact, rid)
 
     def remember_contact(self, token: str, contact: str) -> None:
-        self._write("INSERT OR REPLACE INTO tokens VALUES (?, ?)", token, contact)
+        self._write("DELETE FROM tokens WHERE token = ?", token)
+        self._write("INSERT INTO tokens VALUES (?, ?)", token, contact)
 
     def contact_of(self, token: str) -> str | None:
         row = self._one("SELECT contact FROM tokens WHERE token = ?", token)
+        return str(row[0]) if row else None
+
+    def token_of(self, contact: str) -> str | None:
+        sql = "SELECT token FROM tokens WHERE contact = ? ORDER BY rowid DESC LIMIT 1"
+        row = self._one(sql, contact)
         return str(row[0]) if row else None
 
     def inbound_done(self, contact: str, external_id: str) -> bool:
@@ -157,6 +167,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._rooms: dict[str, str] = {}
         self._tokens: dict[str, str] = {}
+        self._token_of: dict[str, str] = {}
         self._inbound: dict[tuple[str, str], str] = {}
         self._outbound: dict[tuple[str, str], float | None] = {}  # None: delivered
 
@@ -171,9 +182,13 @@ class MemoryStore:
 
     def remember_contact(self, token: str, contact: str) -> None:
         self._tokens[token] = contact
+        self._token_of[contact] = token
 
     def contact_of(self, token: str) -> str | None:
         return self._tokens.get(token)
+
+    def token_of(self, contact: str) -> str | None:
+        return self._token_of.get(contact)
 
     def inbound_done(self, contact: str, external_id: str) -> bool:
         return (contact, external_id) in self._inbound
