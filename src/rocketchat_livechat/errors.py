@@ -39,6 +39,9 @@ __all__ = [
     "FileUploadDisabledError",
     "ForwardingError",
     "InquiryTakenError",
+    "NotAnAgentError",
+    "RoomNotClosedError",
+    "TranscriptRequestError",
     "InvalidArgumentError",
     "InvalidDepartmentError",
     "InvalidEmailError",
@@ -290,6 +293,21 @@ class VisitorNotFoundError(BadRequestError):
 
 class InquiryTakenError(BadRequestError):
     """The inquiry was already taken (``error-inquiry-taken``)."""
+
+
+class NotAnAgentError(BadRequestError):
+    """The user does not have the ``livechat-agent`` role (``error-user-is-not-agent``)."""
+
+
+class RoomNotClosedError(BadRequestError):
+    """Only closed livechat rooms can be deleted (``error-room-is-not-closed``,
+    ``error-this-is-not-a-livechat-room``; Rocket.Chat's ``rooms.delete`` answers these with a
+    bare ``{"success": false}``, which arrives as a plain :class:`BadRequestError`)."""
+
+
+class TranscriptRequestError(BadRequestError):
+    """An agent's transcript request was refused (``error-transcript-already-requested``,
+    ``error-transcript-not-requested``)."""
 
 
 class FileUploadDisabledError(BadRequestError):

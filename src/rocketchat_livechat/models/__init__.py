@@ -13,6 +13,7 @@ from .config import (
     ConfigTheme,
     LivechatConfig,
     QueueInfo,
+    RoutingConfig,
     SurveyOptions,
 )
 from .custom_field import CustomFieldResult
@@ -40,6 +41,7 @@ from .room import (
     ClosedRoom,
     Room,
     RoomResult,
+    RoomSource,
     RoomVisitor,
     ServedBy,
     SurveyResult,
@@ -85,7 +87,9 @@ __all__ = [
     "RocketChatModel",
     "Room",
     "RoomResult",
+    "RoomSource",
     "RoomVisitor",
+    "RoutingConfig",
     "ServedBy",
     "SurveyOptions",
     "SurveyResult",
