@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
 from ...errors import InvalidArgumentError
-
 from ...models import AgentDepartment, AgentInfo
 from .. import parsing
 from .. import validation as v

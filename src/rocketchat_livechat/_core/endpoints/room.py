@@ -519,7 +519,9 @@ def remove_all_closed_rooms(
 ) -> Parts:
     """Delete every closed livechat room (of ``department_ids`` when given) and answer how many
     were removed (``remove-closed-livechat-rooms``)."""
-    return Parts(json=json_body(departmentIds=v.optional_str_list("department_ids", department_ids)))
+    return Parts(
+        json=json_body(departmentIds=v.optional_str_list("department_ids", department_ids))
+    )
 
 
 @endpoint(
@@ -553,7 +555,10 @@ def request_transcript_for_room(
     ``error-transcript-already-requested``."""
     return Parts(
         path={"rid": v.path_segment("rid", rid)},
-        json={"email": v.required_str("email", email), "subject": v.required_str("subject", subject)},
+        json={
+            "email": v.required_str("email", email),
+            "subject": v.required_str("subject", subject),
+        },
     )
 
 
