@@ -1,4 +1,5 @@
-"""The routing config (``livechat/config/routing``) and room sources (``livechat/rooms/filters``)."""
+"""The routing config (``livechat/config/routing``) and room sources
+(``livechat/rooms/filters``)."""
 
 from __future__ import annotations
 
