@@ -13,8 +13,9 @@ from typing import Any
 
 import httpx2
 import pytest
-from _server_helpers import error, new_chat, new_token
+from _server_helpers import EventLog, error, new_chat, new_token
 
+from rocketchat_livechat.server.services.events import INQUIRY_QUEUE, LIVECHAT_ROOM, NOTIFY_USER
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
 pytestmark = pytest.mark.e2e
@@ -288,3 +289,22 @@ def test_agent_transcript_request_and_cancel(
     assert error(http.post(url, json={"email": "v@example.com"}, headers=admin))["error"] == (
         "must have required property 'subject' [invalid-params]"
     )
+
+
+def test_return_as_inquiry_events(
+    http: httpx2.Client, agent: Agent, livechat_server: LivechatTestServer, events: EventLog
+) -> None:
+    """The visitor's room stream loses its agent, the agent's rooms lose the room, the queue
+    gets the inquiry back."""
+    rid = _served_chat(http, livechat_server, agent)
+    events.clear()
+    assert http.post(
+        "livechat/inquiries.returnAsInquiry", json={"roomId": rid}, headers=agent.headers
+    ).json() == {"result": True, "success": True}
+    assert [{"type": "agentData"}] in events.of(LIVECHAT_ROOM, rid)
+    removed = events.of(NOTIFY_USER, f"{agent.user_id}/rooms-changed")
+    assert [args[0] for args in removed] == ["removed"] and removed[0][1]["_id"] == rid
+    queued = events.of(INQUIRY_QUEUE, "public")
+    assert [(a[0]["type"], a[0]["rid"], a[0]["status"]) for a in queued] == [
+        ("added", rid, "queued")
+    ]
