@@ -308,3 +308,15 @@ def test_return_as_inquiry_events(
     assert [(a[0]["type"], a[0]["rid"], a[0]["status"]) for a in queued] == [
         ("added", rid, "queued")
     ]
+
+
+def test_archived_department_routes_to_nobody(
+    http: httpx2.Client, admin: dict[str, str], agent: Agent, livechat_server: LivechatTestServer
+) -> None:
+    """Archiving disables the department's agent links, so its agents are not picked for it."""
+    dept = livechat_server.create_department(f"Gone {new_token()}", [agent])
+    assert http.post(f"livechat/department/{dept['_id']}/archive", headers=admin).status_code == 200
+    config = http.get("livechat/config").json()["config"]
+    assert dept["_id"] not in {d["_id"] for d in config["departments"]}
+    online = http.get("livechat/config", params={"department": dept["_id"]}).json()
+    assert online["config"]["online"] is False

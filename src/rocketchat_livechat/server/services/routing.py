@@ -55,7 +55,13 @@ def online_agents(state: ServerState, department_id: str | None = None) -> list[
     """Agents available for routing, optionally only those of one department."""
     agents = [u for u in state.store.users.find() if is_available(u)]
     if department_id is not None:
-        members = department_agent_ids(state, department_id)
+        # ``getNextAgentForDepartment`` and the online checks read ``departmentEnabled: true``
+        # links only: a disabled or archived department routes to nobody
+        members = {
+            link["agentId"]
+            for link in state.store.department_agents.find({"departmentId": department_id})
+            if link.get("departmentEnabled", True)
+        }
         agents = [a for a in agents if a["_id"] in members]
     return agents
 
