@@ -51,6 +51,7 @@ __all__ = [
     "MessageEditingBlockedError",
     "MessageTooLongError",
     "NoAgentOnlineError",
+    "NotAnAgentError",
     "NotFoundError",
     "OmnichannelDisabledError",
     "PermissionDeniedError",
@@ -59,7 +60,9 @@ __all__ = [
     "RealtimeInvalidRoomError",
     "RealtimeInvalidTokenError",
     "RoomClosedError",
+    "RoomNotClosedError",
     "ServerError",
+    "TranscriptRequestError",
     "UnexpectedResponseError",
     "UserAlreadyInRoomError",
     "VisitorHasOpenRoomsError",
@@ -328,6 +331,21 @@ class VisitorNotFoundError(BadRequestError):
 
 class InquiryTakenError(BadRequestError):
     """The inquiry was already taken (``error-inquiry-taken``)."""
+
+
+class NotAnAgentError(BadRequestError):
+    """The user does not have the ``livechat-agent`` role (``error-user-is-not-agent``)."""
+
+
+class RoomNotClosedError(BadRequestError):
+    """Only closed livechat rooms can be deleted (``error-room-is-not-closed``,
+    ``error-this-is-not-a-livechat-room``; Rocket.Chat's ``rooms.delete`` answers these with a
+    bare ``{"success": false}``, which arrives as a plain :class:`BadRequestError`)."""
+
+
+class TranscriptRequestError(BadRequestError):
+    """An agent's transcript request was refused (``error-transcript-already-requested``,
+    ``error-transcript-not-requested``)."""
 
 
 class FileUploadDisabledError(BadRequestError):

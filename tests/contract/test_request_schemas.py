@@ -67,6 +67,19 @@ NO_VALIDATOR: dict[str, str] = {
         "POST livechat/department/:_id/agents runs only a Match check (rest-typings' "
         "isLivechatDepartmentDepartmentIdAgentsPOSTProps is not applied to the route)"
     ),
+    "config.get_routing_config": "GET livechat/config/routing takes no parameters",
+    "departments.archive_department": "the id travels in the path; no query or body",
+    "departments.unarchive_department": "the id travels in the path; no query or body",
+    "departments.list_departments_by_ids": (
+        "GET livechat/department.listByIds checks `ids` by hand (required, an array)"
+    ),
+    "departments.autocomplete_departments": (
+        "GET livechat/department.autocomplete checks `selector` by hand (rest-typings' "
+        "isLivechatDepartmentAutocompleteProps is not applied to the route)"
+    ),
+    "departments.is_department_creation_available": "takes no parameters",
+    "room.get_room_filters": "GET livechat/rooms/filters takes no parameters",
+    "room.cancel_transcript_request": "the rid travels in the path; DELETE has no body",
 }
 
 # Declared endpoints whose route has a validator that their declaration does not name (a bug in

@@ -474,6 +474,24 @@ AGENT_MESSAGE_ROUTES = {
     "rooms.mediaConfirm/:rid/:fileId",
     "rooms.upload/:rid",
 }
+#: agent endpoints Rocket.Chat opens to every logged-in user (``authRequired`` only)
+ANY_USER: dict[tuple[str, str], Callable[[], tuple[int, dict[str, Any]]]] = {
+    ("GET", "livechat/config/routing"): lambda: (
+        200,
+        {
+            "config": {
+                "previewRoom": False,
+                "showConnecting": False,
+                "showQueue": False,
+                "showQueueLink": True,
+                "returnQueue": False,
+                "enableTriggerAction": True,
+                "autoAssignAgent": True,
+            },
+            "success": True,
+        },
+    ),
+}
 AGENT_ENDPOINTS = sorted(
     (e.method, e.path)
     for g in ROUTE_GROUPS
@@ -501,6 +519,14 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
         "roomData": {"_id": owner.rid},
         "guestData": {"_id": "x"},
     },
+    "livechat/agents.saveInfo": lambda owner: {
+        "agentId": "x",
+        "agentData": {},
+        "agentDepartments": [],
+    },
+    "livechat/inquiries.returnAsInquiry": lambda owner: {"roomId": owner.rid},
+    "livechat/rooms.delete": lambda owner: {"roomId": owner.closed_rid},
+    "livechat/transcript/:rid": lambda owner: {"email": "a@example.com", "subject": "s"},
 }
 
 #: query parameters that pass each GET endpoint's schema
@@ -556,6 +582,8 @@ def test_agent_endpoints_refuse_users_without_a_livechat_role(
     response = _agent_call(method, path, owner, plain_user).send(http)
     if path == "chat.sendMessage":
         expected = plain("error-not-allowed")
+    elif (method, path) in ANY_USER:
+        expected = ANY_USER[(method, path)]()
     else:
         expected = HANDLER_GUARDED.get((method, path), NOT_PERMITTED)
     assert (response.status_code, response.json()) == expected

@@ -115,5 +115,29 @@ def text_under(key: str) -> Parser[str]:
     return Parser(parse, "str")
 
 
+def bool_under(key: str) -> Parser[bool]:
+    """A boolean at ``body[key]``."""
+
+    def parse(body: Any) -> bool:
+        value = _get(body, key)
+        if not isinstance(value, bool):
+            raise _unexpected(f"{key!r} is not a boolean", body)
+        return value
+
+    return Parser(parse, "bool")
+
+
+def int_under(key: str) -> Parser[int]:
+    """An integer at ``body[key]`` (a count)."""
+
+    def parse(body: Any) -> int:
+        value = _get(body, key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+            raise _unexpected(f"{key!r} is not an integer", body)
+        return int(value)
+
+    return Parser(parse, "int")
+
+
 # For endpoints that answer only ``{"success": true}`` (failures arrive as error statuses).
 nothing: Parser[None] = Parser(lambda body: None, "None")

@@ -13,6 +13,7 @@ from .config import (
     ConfigTheme,
     LivechatConfig,
     QueueInfo,
+    RoutingConfig,
     SurveyOptions,
 )
 from .custom_field import CustomFieldResult
@@ -42,6 +43,7 @@ from .room import (
     ClosedRoom,
     Room,
     RoomResult,
+    RoomSource,
     RoomVisitor,
     ServedBy,
     SurveyResult,
@@ -88,7 +90,9 @@ __all__ = [
     "RocketChatModel",
     "Room",
     "RoomResult",
+    "RoomSource",
     "RoomVisitor",
+    "RoutingConfig",
     "ServedBy",
     "SurveyOptions",
     "SurveyResult",

@@ -20,6 +20,7 @@ __all__ = [
     "ConfigTheme",
     "LivechatConfig",
     "QueueInfo",
+    "RoutingConfig",
     "SurveyOptions",
 ]
 
@@ -138,3 +139,17 @@ class AppearanceSetting(RocketChatModel):
     type: str | None = None
     package_value: Any = None
     updated_at: Timestamp | None = Field(default=None, alias="_updatedAt")
+
+
+class RoutingConfig(RocketChatModel):
+    """``GET livechat/config/routing``: the routing method's switches for agents' clients
+    (``RoutingManager.getConfig()``: ``Manual_Selection`` previews and queues, ``Auto_Selection``
+    assigns)."""
+
+    preview_room: bool | None = None
+    show_connecting: bool | None = None
+    show_queue: bool | None = None
+    show_queue_link: bool | None = None
+    return_queue: bool | None = None
+    enable_trigger_action: bool | None = None
+    auto_assign_agent: bool | None = None

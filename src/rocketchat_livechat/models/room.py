@@ -16,6 +16,7 @@ __all__ = [
     "ClosedRoom",
     "Room",
     "RoomResult",
+    "RoomSource",
     "RoomVisitor",
     "ServedBy",
     "SurveyResult",
@@ -114,3 +115,16 @@ class SurveyResult(RocketChatModel):
         if isinstance(value, list):
             return {item["name"]: item["value"] for item in value}
         return value
+
+
+class RoomSource(RocketChatModel):
+    """One room source (``GET livechat/rooms/filters``: ``IOmnichannelSource``, e.g.
+    ``{"type": "widget"}``, ``{"type": "api"}`` or an app's ``{"type": "app", "id", "alias"}``)."""
+
+    type: str
+    id: str | None = None
+    alias: str | None = None
+    label: str | None = None
+    sidebar_icon: str | None = None
+    default_icon: str | None = None
+    destination: str | None = None

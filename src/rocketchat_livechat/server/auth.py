@@ -45,6 +45,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "transfer-livechat-guest": _AGENTS,
     "edit-omnichannel-contact": _AGENTS,
     "send-omnichannel-chat-transcript": ("admin", "livechat-manager"),
+    "remove-closed-livechat-room": ("admin", "livechat-manager"),
+    "remove-closed-livechat-rooms": ("admin", "livechat-manager"),
     "api-bypass-rate-limit": ("admin", "bot", "app"),
     "create-user": ("admin",),
     "delete-user": ("admin",),

@@ -10,3 +10,4 @@ class AsyncAgentsResource(AsyncResource):
     get_agent_info = AsyncEndpointMethod(agents.get_agent_info)
     get_next_agent = AsyncEndpointMethod(agents.get_next_agent)
     get_agent_departments = AsyncEndpointMethod(agents.get_agent_departments)
+    save_agent_info = AsyncEndpointMethod(agents.save_agent_info)

@@ -10,3 +10,4 @@ class AsyncConfigResource(AsyncResource):
     get_config = AsyncEndpointMethod(config.get_config)
     get_appearance = AsyncEndpointMethod(config.get_appearance)
     set_appearance = AsyncEndpointMethod(config.set_appearance)
+    get_routing_config = AsyncEndpointMethod(config.get_routing_config)

@@ -18,6 +18,7 @@ class AsyncInquiriesResource(AsyncResource):
     get_inquiry = AsyncEndpointMethod(inquiries.get_inquiry)
     list_queued_for_user = AsyncEndpointMethod(inquiries.list_queued_for_user)
     get_queue = AsyncEndpointMethod(inquiries.get_queue)
+    return_as_inquiry = AsyncEndpointMethod(inquiries.return_as_inquiry)
 
     async def iter_inquiries(
         self,

@@ -25,6 +25,11 @@ class AsyncRoomResource(AsyncResource):
     get_transfer_history = AsyncEndpointMethod(room.get_transfer_history)
     get_visitor_rooms = AsyncEndpointMethod(room.get_visitor_rooms)
     save_room_info = AsyncEndpointMethod(room.save_room_info)
+    delete_room = AsyncEndpointMethod(room.delete_room)
+    remove_all_closed_rooms = AsyncEndpointMethod(room.remove_all_closed_rooms)
+    get_room_filters = AsyncEndpointMethod(room.get_room_filters)
+    request_transcript_for_room = AsyncEndpointMethod(room.request_transcript_for_room)
+    cancel_transcript_request = AsyncEndpointMethod(room.cancel_transcript_request)
 
     async def iter_rooms(self, *, page_size: int = 50, **filters: Any) -> AsyncIterator[Room]:
         """Every room matching ``filters`` (the keyword arguments of :meth:`list_rooms`)."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Unpack
+from collections.abc import Mapping, Sequence
+from typing import Any, Unpack
 
+from ...errors import InvalidArgumentError
 from ...models import AgentDepartment, AgentInfo
 from .. import parsing
 from .. import validation as v
@@ -69,4 +71,43 @@ def get_agent_departments(
     return Parts(
         path={"agent_id": v.path_segment("agent_id", agent_id)},
         params={"enabledDepartmentsOnly": v.optional_bool("enabled_only", enabled_only)},
+    )
+
+
+@endpoint(
+    "POST",
+    "livechat/agents.saveInfo",
+    parse=parsing.nothing,
+    auth="user",
+    schema="isPOSTLivechatAgentSaveInfoParams",
+    samples=[
+        Sample(("agent-1", {}, [])),
+        Sample(("agent-1", {"maxNumberSimultaneousChat": 2}, ["dep-1", "dep-2"])),
+    ],
+)
+def save_agent_info(
+    agent_id: str,
+    agent_data: Mapping[str, Any],
+    agent_departments: Sequence[str],
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Save an agent's ``livechat`` data (``agent_data``, empty values dropped) and set the
+    agent's departments to exactly ``agent_departments`` (``manage-livechat-agents``;
+    ``apps/meteor/server/api/v1/omnichannel/agent.ts``, ``saveAgentInfo``). Refused with
+    ``error-user-is-not-agent`` unless the user has the ``livechat-agent`` role.
+
+    ``agent_data`` keys such as ``maxNumberSimultaneousChat`` only take effect in Enterprise
+    (concurrent-chat limits); Community stores them."""
+    data = v.optional_mapping("agent_data", agent_data)
+    if data is None:
+        raise InvalidArgumentError("agent_data", "expected a mapping")
+    departments = v.optional_str_list("agent_departments", agent_departments)
+    if departments is None:
+        raise InvalidArgumentError("agent_departments", "expected a list of department ids")
+    return Parts(
+        json={
+            "agentId": v.required_str("agent_id", agent_id),
+            "agentData": dict(data),
+            "agentDepartments": departments,
+        }
     )

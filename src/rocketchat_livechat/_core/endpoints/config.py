@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import AppearanceSetting, LivechatConfig
+from ...models import AppearanceSetting, LivechatConfig, RoutingConfig
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
@@ -114,3 +114,31 @@ def _option(name: str, item: object) -> str:
     if not isinstance(item, str):
         raise InvalidArgumentError(name, f"expected a string, got {type(item).__name__}")
     return item
+
+
+@endpoint(
+    "GET",
+    "livechat/config/routing",
+    parse=parsing.under(RoutingConfig, "config"),
+    auth="user",
+    idempotent=True,
+    samples=[
+        Sample(
+            response={
+                "config": {
+                    "previewRoom": False,
+                    "showConnecting": False,
+                    "showQueue": False,
+                    "showQueueLink": True,
+                    "returnQueue": False,
+                    "enableTriggerAction": True,
+                    "autoAssignAgent": True,
+                }
+            }
+        )
+    ],
+)
+def get_routing_config(**options: Unpack[CallOptions]) -> Parts:
+    """The routing method's switches (``RoutingManager.getConfig()``) for any logged-in user
+    (``apps/meteor/server/api/v1/omnichannel/config.ts``)."""
+    return Parts()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
@@ -349,3 +350,153 @@ def save_department_agents(
             "remove": _agent_items("remove", remove, _SAVE_AGENT_KEYS, required=True),
         },
     )
+
+
+@endpoint(
+    "POST",
+    "livechat/department/{department_id}/archive",
+    parse=parsing.nothing,
+    auth="user",
+    samples=[Sample(("dep-1",))],
+)
+def archive_department(department_id: str, **options: Unpack[CallOptions]) -> Parts:
+    """Archive a department (``manage-livechat-departments``): it is disabled, leaves the
+    department lists and routing, and cannot be enabled again until unarchived
+    (``departmentsLib.ts`` ``archiveDepartment``; unknown id: ``department-not-found``)."""
+    return Parts(path={"department_id": v.path_segment("department_id", department_id)})
+
+
+@endpoint(
+    "POST",
+    "livechat/department/{department_id}/unarchive",
+    parse=parsing.nothing,
+    auth="user",
+    samples=[Sample(("dep-1",))],
+)
+def unarchive_department(department_id: str, **options: Unpack[CallOptions]) -> Parts:
+    """Unarchive a department (``manage-livechat-departments``); it stays disabled until saved
+    with ``enabled=True``."""
+    return Parts(path={"department_id": v.path_segment("department_id", department_id)})
+
+
+@endpoint(
+    "GET",
+    "livechat/departments/archived",
+    parse=parsing.page_under(Department, "departments"),
+    auth="user",
+    idempotent=True,
+    schema="isGETLivechatDepartmentProps",
+    samples=[
+        Sample(response=page("departments", {**DEPARTMENT, "archived": True, "enabled": False})),
+        Sample(
+            kwargs={
+                "text": "Sal",
+                "only_my_departments": True,
+                "exclude_department_id": "dep-2",
+                "offset": 0,
+                "count": 10,
+            },
+            response=page("departments"),
+        ),
+    ],
+)
+def list_archived_departments(
+    *,
+    text: str | None = None,
+    only_my_departments: bool | None = None,
+    exclude_department_id: str | None = None,
+    offset: int | None = None,
+    count: int | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """One page of archived departments, by name (``view-livechat-departments`` or
+    ``view-l-room``)."""
+    return Parts(
+        params={
+            "text": v.optional_str("text", text),
+            "onlyMyDepartments": v.optional_bool("only_my_departments", only_my_departments),
+            "excludeDepartmentId": v.optional_str("exclude_department_id", exclude_department_id),
+            "offset": v.optional_int("offset", offset),
+            "count": v.optional_int("count", count, minimum=1),
+        }
+    )
+
+
+@endpoint(
+    "GET",
+    "livechat/department.listByIds",
+    parse=parsing.list_under(Department, "departments"),
+    auth="user",
+    idempotent=True,
+    samples=[
+        Sample((["dep-1"],), response={"departments": [DEPARTMENT]}),
+        Sample((["dep-1", "dep-2"],), {"fields": {"name": 1}}, response={"departments": []}),
+    ],
+)
+def list_departments_by_ids(
+    ids: Sequence[str],
+    *,
+    fields: Mapping[str, int] | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """The departments with these ids (archived ones included), optionally only ``fields``
+    (a projection such as ``{"name": 1}``)."""
+    checked = v.optional_str_list("ids", ids)
+    if not checked:
+        raise InvalidArgumentError("ids", "expected a non-empty list of department ids")
+    return Parts(params={"ids": checked, "fields": v.optional_json("fields", fields)})
+
+
+@endpoint(
+    "GET",
+    "livechat/department.autocomplete",
+    parse=parsing.list_under(Department, "items"),
+    auth="user",
+    idempotent=True,
+    samples=[
+        Sample(("Sal",), response={"items": [{"_id": "dep-1", "name": "Sales"}]}),
+        Sample(
+            ("",),
+            {"exceptions": ["dep-2"], "only_my_departments": True, "show_archived": True},
+            response={"items": []},
+        ),
+    ],
+)
+def autocomplete_departments(
+    term: str,
+    *,
+    exceptions: Sequence[str] | None = None,
+    only_my_departments: bool = False,
+    show_archived: bool | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Departments whose name contains ``term`` (``_id`` and ``name`` only, by name), except
+    ``exceptions``; archived ones only with ``show_archived``."""
+    if not isinstance(term, str):
+        raise InvalidArgumentError("term", f"expected a string, got {type(term).__name__}")
+    selector: dict[str, Any] = {"term": term}
+    excluded = v.optional_str_list("exceptions", exceptions)
+    if excluded:
+        selector["exceptions"] = excluded
+    return Parts(
+        params={
+            "selector": json.dumps(selector, separators=(",", ":")),
+            "onlyMyDepartments": v.required_bool("only_my_departments", only_my_departments),
+            "showArchived": v.optional_bool("show_archived", show_archived),
+        }
+    )
+
+
+@endpoint(
+    "GET",
+    "livechat/department/isDepartmentCreationAvailable",
+    parse=parsing.bool_under("isDepartmentCreationAvailable"),
+    auth="user",
+    idempotent=True,
+    samples=[Sample(response={"isDepartmentCreationAvailable": True})],
+)
+def is_department_creation_available(**options: Unpack[CallOptions]) -> Parts:
+    """Whether another department may be created (``view-livechat-departments`` or
+    ``manage-livechat-departments``). Rocket.Chat CE answers ``False`` once one department
+    exists; the embedded server, which allows any number, always answers ``True``."""
+    return Parts()

@@ -164,3 +164,30 @@ def get_queue(
             "sort": v.optional_json("sort", sort),
         }
     )
+
+
+@endpoint(
+    "POST",
+    "livechat/inquiries.returnAsInquiry",
+    parse=parsing.bool_under("result"),
+    auth="user",
+    schema="isPOSTLivechatInquiriesReturnAsInquiry",
+    samples=[
+        Sample((RID,), response={"result": True}),
+        Sample((RID,), {"department_id": "dep-1"}, response={"result": False}),
+    ],
+)
+def return_as_inquiry(
+    rid: str, *, department_id: str | None = None, **options: Unpack[CallOptions]
+) -> Parts:
+    """Return a served chat to the queue (``view-l-room``), optionally into ``department_id``
+    (``apps/meteor/server/api/v1/omnichannel/inquiries.ts``, ``returnRoomAsInquiry``). ``True``
+    when it was returned, ``False`` when the room had no agent or no inquiry. Refusals:
+    ``error-room-not-found``, ``room-closed``, ``error-returning-inquiry`` (on-hold rooms'
+    ``error-room-onHold`` is Enterprise-only)."""
+    return Parts(
+        json=json_body(
+            roomId=v.required_str("rid", rid),
+            departmentId=v.optional_str("department_id", department_id),
+        )
+    )

@@ -11,6 +11,7 @@ from ...models import (
     ClosedRoom,
     Room,
     RoomResult,
+    RoomSource,
     SurveyResult,
     TransferHistoryEntry,
     UploadedMessage,
@@ -484,3 +485,92 @@ def save_room_info(
         livechatData=_string_map("custom_fields", custom_fields),
     )
     return Parts(json={"roomData": room_data, "guestData": guest_data})
+
+
+@endpoint(
+    "POST",
+    "livechat/rooms.delete",
+    parse=parsing.nothing,
+    auth="user",
+    schema="isPOSTLivechatRemoveRoomParams",
+    samples=[Sample((RID,))],
+)
+def delete_room(rid: str, **options: Unpack[CallOptions]) -> Parts:
+    """Delete a *closed* livechat room with its messages and inquiry
+    (``remove-closed-livechat-room``; ``apps/meteor/server/api/v1/omnichannel/room.ts``,
+    ``removeOmnichannelRoom``). Rocket.Chat answers an unknown room with ``Invalid room`` and
+    an open room with a bare ``{"success": false}``."""
+    return Parts(json={"roomId": v.required_str("rid", rid)})
+
+
+@endpoint(
+    "POST",
+    "livechat/rooms.removeAllClosedRooms",
+    parse=parsing.int_under("removedRooms"),
+    auth="user",
+    schema="isPOSTLivechatRoomsCloseAll",
+    samples=[
+        Sample(response={"removedRooms": 3}),
+        Sample(kwargs={"department_ids": ["dep-1"]}, response={"removedRooms": 0}),
+    ],
+)
+def remove_all_closed_rooms(
+    *, department_ids: Sequence[str] | None = None, **options: Unpack[CallOptions]
+) -> Parts:
+    """Delete every closed livechat room (of ``department_ids`` when given) and answer how many
+    were removed (``remove-closed-livechat-rooms``)."""
+    return Parts(
+        json=json_body(departmentIds=v.optional_str_list("department_ids", department_ids))
+    )
+
+
+@endpoint(
+    "GET",
+    "livechat/rooms/filters",
+    parse=parsing.list_under(RoomSource, "filters"),
+    auth="user",
+    idempotent=True,
+    samples=[Sample(response={"filters": [{"type": "widget"}, {"type": "api"}]})],
+)
+def get_room_filters(**options: Unpack[CallOptions]) -> Parts:
+    """The distinct sources of the stored livechat rooms (``view-l-room``;
+    ``LivechatRooms.findAvailableSources``), for filtering room lists by source."""
+    return Parts()
+
+
+@endpoint(
+    "POST",
+    "livechat/transcript/{rid}",
+    parse=parsing.nothing,
+    auth="user",
+    schema="isPOSTLivechatTranscriptRequestParams",
+    samples=[Sample((RID, "visitor@example.com", "Your conversation"))],
+)
+def request_transcript_for_room(
+    rid: str, email: str, subject: str, **options: Unpack[CallOptions]
+) -> Parts:
+    """Ask for the open room's transcript to be e-mailed to ``email`` when the room closes
+    (``send-omnichannel-chat-transcript``; ``apps/meteor/server/api/v1/omnichannel/transcript.ts``):
+    sets the room's ``transcriptRequest``. Refusals: ``error-invalid-room`` (unknown or closed),
+    ``error-transcript-already-requested``."""
+    return Parts(
+        path={"rid": v.path_segment("rid", rid)},
+        json={
+            "email": v.required_str("email", email),
+            "subject": v.required_str("subject", subject),
+        },
+    )
+
+
+@endpoint(
+    "DELETE",
+    "livechat/transcript/{rid}",
+    parse=parsing.nothing,
+    auth="user",
+    samples=[Sample((RID,))],
+)
+def cancel_transcript_request(rid: str, **options: Unpack[CallOptions]) -> Parts:
+    """Withdraw the open room's transcript request (``send-omnichannel-chat-transcript``):
+    unsets ``transcriptRequest``. Refusals: ``error-invalid-room`` (unknown or closed),
+    ``error-transcript-not-requested``."""
+    return Parts(path={"rid": v.path_segment("rid", rid)})

@@ -11,3 +11,4 @@ class AgentsResource(Resource):
     get_agent_info = EndpointMethod(agents.get_agent_info)
     get_next_agent = EndpointMethod(agents.get_next_agent)
     get_agent_departments = EndpointMethod(agents.get_agent_departments)
+    save_agent_info = EndpointMethod(agents.save_agent_info)

@@ -11,3 +11,4 @@ class ConfigResource(Resource):
     get_config = EndpointMethod(config.get_config)
     get_appearance = EndpointMethod(config.get_appearance)
     set_appearance = EndpointMethod(config.set_appearance)
+    get_routing_config = EndpointMethod(config.get_routing_config)

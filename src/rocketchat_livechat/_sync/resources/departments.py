@@ -15,3 +15,11 @@ class DepartmentsResource(Resource):
     delete_department = EndpointMethod(departments.delete_department)
     get_department_agents = EndpointMethod(departments.get_department_agents)
     save_department_agents = EndpointMethod(departments.save_department_agents)
+    archive_department = EndpointMethod(departments.archive_department)
+    unarchive_department = EndpointMethod(departments.unarchive_department)
+    list_archived_departments = EndpointMethod(departments.list_archived_departments)
+    list_departments_by_ids = EndpointMethod(departments.list_departments_by_ids)
+    autocomplete_departments = EndpointMethod(departments.autocomplete_departments)
+    is_department_creation_available = EndpointMethod(
+        departments.is_department_creation_available
+    )

@@ -19,6 +19,7 @@ class InquiriesResource(Resource):
     get_inquiry = EndpointMethod(inquiries.get_inquiry)
     list_queued_for_user = EndpointMethod(inquiries.list_queued_for_user)
     get_queue = EndpointMethod(inquiries.get_queue)
+    return_as_inquiry = EndpointMethod(inquiries.return_as_inquiry)
 
     def iter_inquiries(
         self,

@@ -26,6 +26,11 @@ class RoomResource(Resource):
     get_transfer_history = EndpointMethod(room.get_transfer_history)
     get_visitor_rooms = EndpointMethod(room.get_visitor_rooms)
     save_room_info = EndpointMethod(room.save_room_info)
+    delete_room = EndpointMethod(room.delete_room)
+    remove_all_closed_rooms = EndpointMethod(room.remove_all_closed_rooms)
+    get_room_filters = EndpointMethod(room.get_room_filters)
+    request_transcript_for_room = EndpointMethod(room.request_transcript_for_room)
+    cancel_transcript_request = EndpointMethod(room.cancel_transcript_request)
 
     def iter_rooms(self, *, page_size: int = 50, **filters: Any) -> Iterator[Room]:
         """Every room matching ``filters`` (the keyword arguments of :meth:`list_rooms`)."""

@@ -8,7 +8,7 @@ from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, Forbidden, NotFound, PlainError
 from ..services import departments, routing, users, visitors
-from ..validation import STRING, obj
+from ..validation import STRING, STRINGS, obj
 from ._common import visitor_or_fail, visitor_room
 
 routes = RouteGroup()
@@ -74,3 +74,28 @@ async def agent_departments(ctx: Context) -> dict[str, Any]:
     enabled_only = ctx.params.get("enabledDepartmentsOnly") == "true"
     found = departments.agent_departments(ctx.state, ctx.path["agentId"], enabled_only)
     return {"departments": found}
+
+
+#: ``isPOSTLivechatAgentSaveInfoParams``
+SAVE_INFO_BODY = obj(
+    {"agentId": STRING, "agentData": {"type": "object"}, "agentDepartments": STRINGS},
+    ("agentId", "agentData", "agentDepartments"),
+)
+
+
+@routes.post(
+    "livechat/agents.saveInfo",
+    auth=True,
+    permissions=("manage-livechat-agents",),
+    schema=SAVE_INFO_BODY,
+)
+async def save_agent_info(ctx: Context) -> dict[str, Any]:
+    """``apps/meteor/server/api/v1/omnichannel/agent.ts``: only users with the ``livechat-agent``
+    role (else a plain ``error-user-is-not-agent``)."""
+    p = ctx.params
+    if not users.is_agent(ctx.store.users.get(p["agentId"])):
+        raise Failure("error-user-is-not-agent")
+    users.save_agent_info(
+        ctx.state, p["agentId"], dict(p["agentData"]), list(p["agentDepartments"])
+    )
+    return {}

@@ -5,6 +5,7 @@ Source: ``apps/meteor/app/livechat/imports/server/rest/departments.ts``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .. import auth
@@ -12,7 +13,7 @@ from ..api import Context, RouteGroup
 from ..errors import Failure, PlainError
 from ..services import departments
 from ..validation import ANY, ARRAY, PAGINATION, STRING, Maybe, ObjectIncluding, check, obj
-from ._common import page, sort_spec
+from ._common import page, parse_json_param, sort_spec
 
 routes = RouteGroup()
 
@@ -122,3 +123,109 @@ async def save_department_agents(ctx: Context) -> dict[str, Any]:
     check(ctx.params, ObjectIncluding({"upsert": ARRAY, "remove": ARRAY}))
     departments.save_agents(ctx.state, ctx.path["_id"], ctx.params)
     return {}
+
+
+ARCHIVED_QUERY = LIST_QUERY  # isGETLivechatDepartmentProps, as Rocket.Chat's route
+
+
+@routes.get(
+    "livechat/departments/archived",
+    auth=True,
+    permissions=_VIEW,
+    any_permission=True,
+    schema=ARCHIVED_QUERY,
+)
+async def archived_departments(ctx: Context) -> dict[str, Any]:
+    """``findArchivedDepartments``: archived departments by name (``text``, ``onlyMyDepartments``,
+    ``excludeDepartmentId``)."""
+    p = ctx.params
+    found = ctx.store.departments.find(sort=sort_spec(ctx, [("name", 1)]))
+    found = [d for d in found if d.get("archived") is True]
+    if p.get("text"):
+        found = [d for d in found if p["text"].lower() in d["name"].lower()]
+    if p.get("excludeDepartmentId"):
+        found = [d for d in found if d["_id"] != p["excludeDepartmentId"]]
+    if p.get("onlyMyDepartments") == "true" and not auth.has_permission(
+        ctx.user, "view-livechat-manager"
+    ):
+        mine = set(departments.department_ids_of(ctx.state, ctx.me["_id"]))
+        found = [d for d in found if d["_id"] in mine]
+    return page(ctx, "departments", found)
+
+
+@routes.post(
+    "livechat/department/:_id/archive", auth=True, permissions=("manage-livechat-departments",)
+)
+async def archive_department(ctx: Context) -> dict[str, Any]:
+    departments.archive(ctx.state, ctx.path["_id"])
+    return {}
+
+
+@routes.post(
+    "livechat/department/:_id/unarchive", auth=True, permissions=("manage-livechat-departments",)
+)
+async def unarchive_department(ctx: Context) -> dict[str, Any]:
+    departments.unarchive(ctx.state, ctx.path["_id"])
+    return {}
+
+
+@routes.get("livechat/department.autocomplete", auth=True, permissions=_VIEW, any_permission=True)
+async def autocomplete_departments(ctx: Context) -> dict[str, Any]:
+    """``findDepartmentsToAutocomplete``: ``{_id, name}`` of the departments whose name contains
+    ``selector.term`` (case-insensitive), less ``selector.exceptions``, archived ones only with
+    ``showArchived=true``; by name."""
+    p = ctx.params
+    if not p.get("selector"):
+        raise Failure("The 'selector' param is required")
+    try:
+        selector = json.loads(p["selector"])
+    except ValueError:
+        raise PlainError(f"Unexpected token in JSON: {p['selector'][:20]}") from None
+    if not isinstance(selector, dict):
+        selector = {}
+    term = str(selector.get("term") or "").lower()
+    exceptions = set(selector.get("exceptions") or [])
+    show_archived = p.get("showArchived") == "true"
+    found = ctx.store.departments.find(sort=[("name", 1)])
+    found = [
+        d
+        for d in found
+        if term in d["name"].lower()
+        and d["_id"] not in exceptions
+        and bool(d.get("archived")) == show_archived
+    ]
+    if p.get("onlyMyDepartments") == "true" and not auth.has_permission(
+        ctx.user, "view-livechat-manager"
+    ):
+        mine = set(departments.department_ids_of(ctx.state, ctx.me["_id"]))
+        found = [d for d in found if d["_id"] in mine]
+    return {"items": [{"_id": d["_id"], "name": d["name"]} for d in found]}
+
+
+@routes.get("livechat/department.listByIds", auth=True, permissions=_VIEW, any_permission=True)
+async def departments_by_ids(ctx: Context) -> dict[str, Any]:
+    """``findDepartmentsBetweenIds``: the departments with these ``ids`` (``fields`` projection)."""
+    ids = ctx.params.get("ids")
+    raw_fields = ctx.params.get("fields")
+    fields = parse_json_param(raw_fields, "fields") if raw_fields else None
+    if not ids:
+        raise Failure("The 'ids' param is required")
+    if not isinstance(ids, list):
+        raise Failure("The 'ids' param must be an array")
+    found = [d for d in ctx.store.departments.find() if d["_id"] in set(ids)]
+    if isinstance(fields, dict) and fields:
+        keep = {k for k, v in fields.items() if v}
+        found = [{k: v for k, v in d.items() if k in keep or k == "_id"} for d in found]
+    return {"departments": found}
+
+
+@routes.get(
+    "livechat/department/isDepartmentCreationAvailable",
+    auth=True,
+    permissions=("view-livechat-departments", "manage-livechat-departments"),
+    any_permission=True,
+)
+async def is_department_creation_available(ctx: Context) -> dict[str, Any]:
+    """Always ``true``: the embedded server allows any number of departments (Rocket.Chat CE
+    answers ``false`` once one exists)."""
+    return {"isDepartmentCreationAvailable": True}

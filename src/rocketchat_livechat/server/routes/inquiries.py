@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..api import Context, Deprecation, RouteGroup
-from ..errors import Failure
+from ..errors import Failure, MeteorError
 from ..services import routing, users
 from ..store import Doc
 from ..validation import PAGINATION, STRING, obj
@@ -82,3 +82,28 @@ async def take(ctx: Context) -> dict[str, Any]:
         user = other
     routing.take_inquiry(ctx.state, ctx.params["inquiryId"], user)
     return {}
+
+
+#: ``isPOSTLivechatInquiriesReturnAsInquiry``
+RETURN_BODY = obj(
+    {"roomId": STRING, "departmentId": {"type": "string", "nullable": True}}, ("roomId",)
+)
+
+
+@routes.post(
+    "livechat/inquiries.returnAsInquiry",
+    auth=True,
+    permissions=("view-l-room",),
+    schema=RETURN_BODY,
+)
+async def return_as_inquiry(ctx: Context) -> dict[str, Any]:
+    """``apps/meteor/server/api/v1/omnichannel/inquiries.ts``: Meteor errors come back as
+    ``failure(error.error)`` (the bare code)."""
+    room = ctx.store.rooms.get(ctx.params["roomId"])
+    if room is None or room.get("t") != "l":
+        raise Failure("error-room-not-found")
+    try:
+        result = routing.return_as_inquiry(ctx.state, room, ctx.params.get("departmentId"))
+    except MeteorError as exc:
+        raise Failure(exc.code) from None
+    return {"result": result}

@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import auth
 from ..api import Context, Deprecation, RouteGroup
-from ..errors import ApiError, Failure, Forbidden, PlainError
+from ..errors import ApiError, Failure, Forbidden, MeteorError, PlainError
 from ..ratelimit import RateRule
 from ..services import forwarding, rooms, routing
 from ..validation import BOOLEAN, STRING, STRINGS, Maybe, check, obj
@@ -301,4 +301,68 @@ async def save_info(ctx: Context) -> dict[str, Any]:
         guest_data,
         edit_custom_fields=auth.has_permission(user, "edit-livechat-room-customfields"),
     )
+    return {}
+
+
+#: ``isPOSTLivechatRemoveRoomParams``
+REMOVE_ROOM_BODY = obj({"roomId": STRING}, ("roomId",))
+#: ``isPOSTLivechatRoomsCloseAll``
+REMOVE_CLOSED_BODY = obj({"departmentIds": {**STRINGS, "nullable": True}})
+#: ``isPOSTLivechatTranscriptRequestParams``
+TRANSCRIPT_REQUEST_BODY = obj({"email": STRING, "subject": STRING}, ("email", "subject"))
+
+
+@routes.post(
+    "livechat/rooms.delete",
+    auth=True,
+    permissions=("remove-closed-livechat-room",),
+    schema=REMOVE_ROOM_BODY,
+)
+async def delete_room(ctx: Context) -> dict[str, Any]:
+    """``apps/meteor/server/api/v1/omnichannel/room.ts``: a Meteor error answers
+    ``failure(error.reason)`` — ``Invalid room`` when unknown, a bare ``{"success": false}``
+    for an open room (its error has no reason)."""
+    try:
+        rooms.remove_room(ctx.state, ctx.params["roomId"])
+    except MeteorError as exc:
+        raise Failure(exc.reason) from None
+    return {}
+
+
+@routes.post(
+    "livechat/rooms.removeAllClosedRooms",
+    auth=True,
+    permissions=("remove-closed-livechat-rooms",),
+    schema=REMOVE_CLOSED_BODY,
+)
+async def remove_all_closed_rooms(ctx: Context) -> dict[str, Any]:
+    removed = rooms.remove_closed_rooms(ctx.state, ctx.params.get("departmentIds"))
+    return {"removedRooms": removed}
+
+
+@routes.get("livechat/rooms/filters", auth=True, permissions=("view-l-room",))
+async def room_filters(ctx: Context) -> dict[str, Any]:
+    """``findAvailableSources()[0].fullTypes``."""
+    return {"filters": rooms.room_sources(ctx.state)}
+
+
+@routes.post(
+    "livechat/transcript/:rid",
+    auth=True,
+    permissions=("send-omnichannel-chat-transcript",),
+    schema=TRANSCRIPT_REQUEST_BODY,
+)
+async def request_transcript_by_user(ctx: Context) -> dict[str, Any]:
+    """``apps/meteor/server/api/v1/omnichannel/transcript.ts`` (``requestTranscript``)."""
+    rooms.request_transcript_by_user(
+        ctx.state, ctx.path["rid"], ctx.params["email"], ctx.params["subject"], ctx.me
+    )
+    return {}
+
+
+@routes.delete(
+    "livechat/transcript/:rid", auth=True, permissions=("send-omnichannel-chat-transcript",)
+)
+async def cancel_transcript_request(ctx: Context) -> dict[str, Any]:
+    rooms.cancel_transcript_request(ctx.state, ctx.path["rid"])
     return {}

@@ -134,3 +134,32 @@ def build_config(state: ServerState, token: str | None, department: str | None) 
     if token:
         config.update(_visitor_part(state, token))
     return config
+
+
+_ROUTING_CONFIGS: dict[str, dict[str, bool]] = {
+    # apps/meteor/app/livechat/server/lib/routing/ManualSelection.ts
+    "Manual_Selection": {
+        "previewRoom": True,
+        "showConnecting": True,
+        "showQueue": True,
+        "showQueueLink": False,
+        "returnQueue": True,
+        "enableTriggerAction": False,
+        "autoAssignAgent": False,
+    },
+    # apps/meteor/app/livechat/server/lib/routing/AutoSelection.ts
+    "Auto_Selection": {
+        "previewRoom": False,
+        "showConnecting": False,
+        "showQueue": False,
+        "showQueueLink": True,
+        "returnQueue": False,
+        "enableTriggerAction": True,
+        "autoAssignAgent": True,
+    },
+}
+
+
+def routing_config(state: ServerState) -> dict[str, bool]:
+    """``RoutingManager.getConfig()``: the current routing method's ``config``."""
+    return dict(_ROUTING_CONFIGS.get(state.settings["Livechat_Routing_Method"], {}))

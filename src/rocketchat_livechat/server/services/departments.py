@@ -228,3 +228,51 @@ def department_ids_of(state: ServerState, agent_id: str) -> list[str]:
     return [
         link["departmentId"] for link in state.store.department_agents.find({"agentId": agent_id})
     ]
+
+
+def archive(state: ServerState, department_id: str) -> None:
+    """``archiveDepartment`` (``departmentsLib.ts``): ``archived`` and disabled (so it leaves the
+    lists and routing), its agent links disabled (``afterDepartmentArchived``); an unknown id is
+    a plain ``Error('department-not-found')``."""
+    if state.store.departments.get(department_id) is None:
+        raise PlainError("department-not-found")
+    with state.store.transaction():
+        state.store.departments.update(
+            department_id,
+            {"$set": {"archived": True, "enabled": False, "_updatedAt": state.now()}},
+        )
+        state.store.department_agents.update_many(
+            {"departmentId": department_id}, {"$set": {"departmentEnabled": False}}
+        )
+
+
+def unarchive(state: ServerState, department_id: str) -> None:
+    """``unarchiveDepartment``: ``archived`` false (the department stays disabled); an unknown id
+    is ``Meteor.Error('department-not-found')``."""
+    if state.store.departments.get(department_id) is None:
+        raise MeteorError("department-not-found")
+    state.store.departments.update(
+        department_id, {"$set": {"archived": False, "_updatedAt": state.now()}}
+    )
+
+
+def set_agent_departments(state: ServerState, agent_id: str, department_ids: list[str]) -> None:
+    """``saveAgentInfo``'s department part: leave the departments not listed, join (count 0,
+    order 0) the listed ones the agent is not in; unknown department ids are skipped."""
+    current = set(department_ids_of(state, agent_id))
+    to_remove = current - set(department_ids)
+    to_add = [d for d in dict.fromkeys(department_ids) if d not in current]
+    for department_id in [*to_remove, *to_add]:
+        department = state.store.departments.get(department_id)
+        if department is None:
+            continue
+        if department_id in to_remove:
+            _update_agents(state, department_id, [], [{"agentId": agent_id}], False)
+        else:
+            _update_agents(
+                state,
+                department_id,
+                [{"agentId": agent_id, "count": 0, "order": 0}],
+                [],
+                bool(department.get("enabled")),
+            )

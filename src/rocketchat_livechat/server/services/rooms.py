@@ -152,3 +152,84 @@ def save_room_info(
     # the embedded server also tells the room's visitor stream here (issue #12).
     events.visitor_data(state, room["_id"], visitor)
     return visitor
+
+
+def remove_room(state: ServerState, rid: str) -> None:
+    """``removeOmnichannelRoom``: delete a closed livechat room, its messages, subscriptions and
+    inquiry. Unknown: ``error-invalid-room``; open: ``error-room-is-not-closed``."""
+    room = state.store.rooms.get(rid)
+    if room is None:
+        raise MeteorError("error-invalid-room", "Invalid room")
+    if room.get("t") != "l":
+        raise MeteorError("error-this-is-not-a-livechat-room")
+    if room.get("open"):
+        raise MeteorError("error-room-is-not-closed")
+    with state.store.transaction():
+        state.store.messages.delete_many({"rid": rid})
+        state.store.subscriptions.delete_many({"rid": rid})
+        inquiries = state.store.inquiries.delete_many({"rid": rid})
+        state.store.rooms.delete(rid)
+    for inquiry in inquiries:
+        events.inquiry(state, "removed", inquiry)
+
+
+def remove_closed_rooms(state: ServerState, department_ids: list[str] | None) -> int:
+    """``LivechatRooms.findClosedRooms(departmentIds)`` then :func:`remove_room` for each;
+    the number removed."""
+    flt: dict[str, Any] = {"t": "l", "open": {"$exists": False}}
+    if department_ids:
+        flt["departmentId"] = {"$in": department_ids}
+    closed = [r for r in state.store.rooms.find(flt) if r.get("closedAt") is not None]
+    for room in closed:
+        remove_room(state, room["_id"])
+    return len(closed)
+
+
+def room_sources(state: ServerState) -> list[Doc]:
+    """``LivechatRooms.findAvailableSources()``' ``fullTypes``: the distinct ``source`` documents
+    of the livechat rooms (``type``, ``id``, ``alias``, ``sidebarIcon``, ``defaultIcon``,
+    ``label``, ``destination``), in first-seen order."""
+    keys = ("type", "id", "alias", "sidebarIcon", "defaultIcon", "label", "destination")
+    seen: list[Doc] = []
+    for room in state.store.rooms.find({"t": "l"}):
+        source = room.get("source") or {}
+        item = {k: source[k] for k in keys if k in source}
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def request_transcript_by_user(
+    state: ServerState, rid: str, email: str, subject: str, user: Doc
+) -> None:
+    """``requestTranscript``: an agent asks for the open room's transcript to be e-mailed when it
+    closes (``transcriptRequest`` set)."""
+    room = state.store.rooms.get(rid)
+    if room is None or room.get("t") != "l" or not room.get("open"):
+        raise MeteorError("error-invalid-room", "Invalid room")
+    if room.get("transcriptRequest"):
+        raise MeteorError("error-transcript-already-requested", "Transcript already requested")
+    requested_by: Doc = {
+        "_id": user["_id"],
+        "username": user["username"],
+        "utcOffset": user.get("utcOffset", 0),
+    }
+    if user.get("name"):
+        requested_by["name"] = user["name"]
+    request = {
+        "requestedAt": state.now(),
+        "requestedBy": requested_by,
+        "email": email,
+        "subject": subject,
+    }
+    state.store.rooms.update(rid, {"$set": {"transcriptRequest": request}})
+
+
+def cancel_transcript_request(state: ServerState, rid: str) -> None:
+    """``DELETE livechat/transcript/:rid``: ``transcriptRequest`` unset (open rooms only)."""
+    room = state.store.rooms.get(rid)
+    if room is None or room.get("t") != "l" or not room.get("open"):
+        raise MeteorError("error-invalid-room", "Invalid room")
+    if not room.get("transcriptRequest"):
+        raise MeteorError("error-transcript-not-requested", "Transcript not requested")
+    state.store.rooms.update(rid, {"$unset": {"transcriptRequest": 1}})

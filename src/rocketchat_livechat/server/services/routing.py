@@ -55,7 +55,13 @@ def online_agents(state: ServerState, department_id: str | None = None) -> list[
     """Agents available for routing, optionally only those of one department."""
     agents = [u for u in state.store.users.find() if is_available(u)]
     if department_id is not None:
-        members = department_agent_ids(state, department_id)
+        # ``getNextAgentForDepartment`` and the online checks read ``departmentEnabled: true``
+        # links only: a disabled or archived department routes to nobody
+        members = {
+            link["agentId"]
+            for link in state.store.department_agents.find({"departmentId": department_id})
+            if link.get("departmentEnabled", True)
+        }
         agents = [a for a in agents if a["_id"] in members]
     return agents
 
@@ -374,7 +380,7 @@ def transfer_to_department(
     return _requeue(state, room, department["_id"], agent)
 
 
-def _requeue(state: ServerState, room: Doc, department: str, agent: Doc | None) -> Doc:
+def _requeue(state: ServerState, room: Doc, department: str | None, agent: Doc | None) -> Doc:
     now = state.now()
     inquiry = state.store.inquiries.find_one({"rid": room["_id"]})
     status = "ready" if agent is not None else "queued"
@@ -483,3 +489,44 @@ def queued_for_agent(
         if i.get("defaultAgent", {}).get("agentId") == agent["_id"]
         or (i.get("department") in mine if i.get("department") else not department)
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# return to the queue
+
+
+def return_as_inquiry(state: ServerState, room: Doc, department_id: str | None) -> bool:
+    """``returnRoomAsInquiry`` (``lib/omnichannel``/``LivechatTyped``): the serving agent gives
+    the chat back to the queue (optionally of ``department_id``). ``False`` when the room has no
+    agent or no inquiry. A ``livechat_transfer_history`` message (scope ``queue``) by the serving
+    agent, the agent unassigned, the inquiry queued again (``RoutingManager.unassignAgent``).
+
+    Embedded-server choice: the returned inquiry is queued, not routed again, also under
+    ``Auto_Selection`` (Community has no queue worker to re-deliver it)."""
+    if not room.get("open"):
+        raise MeteorError("room-closed", "Room closed")
+    served = room.get("servedBy")
+    if not served:
+        return False
+    agent = state.store.users.get(served["_id"])
+    if agent is None:
+        raise MeteorError("error-invalid-user")
+    inquiry = state.store.inquiries.find_one({"rid": room["_id"]})
+    if inquiry is None:
+        return False
+    transfer_data: Doc = {
+        "transferredBy": {**messages.user_ref(agent), "userType": "agent"},
+        "ts": state.now(),
+        "scope": "queue",
+    }
+    if room.get("departmentId"):
+        transfer_data["previousDepartment"] = room["departmentId"]
+    messages.system_message(
+        state, room["_id"], "livechat_transfer_history", "", agent, transferData=transfer_data
+    )
+    room = unassign(state, room)
+    department = department_id or inquiry.get("department") or room.get("departmentId")
+    if department_id and department_id != room.get("departmentId"):
+        state.store.rooms.update(room["_id"], {"$set": {"departmentId": department_id}})
+    _requeue(state, room, department, None)
+    return True

@@ -11,7 +11,7 @@ from ..errors import MeteorError
 from ..ids import random_id
 from ..state import ServerState
 from ..store import Doc
-from . import events
+from . import departments, events
 
 PRESENCE_STATUSES = ("online", "away", "busy", "offline")
 _PUBLIC_FIELDS = (
@@ -223,3 +223,14 @@ def log_out(state: ServerState, token: str) -> None:
 def find_by_token(state: ServerState, token: str) -> Doc | None:
     """The user owning a login (resume) token."""
     return auth.user_by_token(state.store, token)
+
+
+def save_agent_info(
+    state: ServerState, agent_id: str, agent_data: dict[str, Any], department_ids: list[str]
+) -> None:
+    """``saveAgentInfo`` (``lib/omnichannel``): ``livechat`` = ``agent_data`` less empty values
+    (``removeEmpty``), then the agent's departments set to ``department_ids``."""
+    data = {k: v for k, v in agent_data.items() if v is not None and v != ""}
+    with state.store.transaction():
+        state.store.users.update(agent_id, {"$set": {"livechat": data}})
+        departments.set_agent_departments(state, agent_id, department_ids)
