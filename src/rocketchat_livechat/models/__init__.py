@@ -15,6 +15,17 @@ from .config import (
     QueueInfo,
     SurveyOptions,
 )
+from .contact import (
+    Contact,
+    ContactChannel,
+    ContactConflict,
+    ContactEmail,
+    ContactLastChat,
+    ContactManager,
+    ContactPhone,
+    ContactVisitor,
+    ContactVisitorSource,
+)
 from .custom_field import CustomFieldResult
 from .department import (
     AgentDepartment,
@@ -61,6 +72,15 @@ __all__ = [
     "ConfigMessages",
     "ConfigSettings",
     "ConfigTheme",
+    "Contact",
+    "ContactChannel",
+    "ContactConflict",
+    "ContactEmail",
+    "ContactLastChat",
+    "ContactManager",
+    "ContactPhone",
+    "ContactVisitor",
+    "ContactVisitorSource",
     "CustomFieldResult",
     "DefaultAgent",
     "DeletedMessage",
