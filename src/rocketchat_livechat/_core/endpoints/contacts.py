@@ -333,7 +333,7 @@ def get_contact_history(
     """One page of the contact's closed rooms (newest close first), with the fields Rocket.Chat
     projects (``fname``, ``ts``, ``v``, ``msgs``, ``servedBy``, ``closedAt``, ``closedBy``,
     ``closer``, ``tags``, ``source``, ``lastMessage``, ``verified``). ``source`` (a source type)
-    filters only on Enterprise; Community ignores it."""
+    filters only with the Enterprise ``contact-id-verification`` module; Community ignores it."""
     return Parts(
         params={
             "contactId": v.required_str("contact_id", contact_id),

@@ -166,7 +166,8 @@ async def check_existence(ctx: Context) -> dict[str, Any]:
 )
 async def contact_history(ctx: Context) -> dict[str, Any]:
     """The contact's closed rooms, newest close first; ``count`` is the page's length. The
-    ``source`` filter is applied only by Enterprise (CE's ``fetchContactHistory`` ignores it)."""
+    ``source`` filter is an Enterprise patch of ``fetchContactHistory`` (license module
+    ``contact-id-verification``): Community ignores it, so does the embedded server."""
     offset, count = pagination(ctx)
     rooms = contacts.history(ctx.state, ctx.params["contactId"], sort_spec(ctx, [("closedAt", -1)]))
     items = rooms[offset : offset + count]

@@ -489,12 +489,13 @@ def _pre_registered_matching(state: ServerState, visitor: Mapping[str, Any]) -> 
     return None
 
 
-def set_last_chat(state: ServerState, contact_id: str, assoc: Mapping[str, Any], room: Doc) -> None:
-    """``updateLastChatById``: the contact's and the channel's ``lastChat``."""
+def set_last_chat(
+    state: ServerState, contact_id: str, assoc: Mapping[str, Any], last_chat: Doc
+) -> None:
+    """``updateLastChatById``: the contact's and the channel's ``lastChat`` (``{_id, ts}``)."""
     contact = state.store.contacts.get(contact_id)
     if contact is None:
         return
-    last_chat = {"_id": room["_id"], "ts": room["ts"]}
     channels = [
         {**c, "lastChat": last_chat} if _is_channel_of(c, assoc) else c
         for c in contact.get("channels") or ()

@@ -227,8 +227,11 @@ def create_room(
         state.store.rooms.insert(room)
         state.store.inquiries.insert(inquiry)
         state.settings.increment("Livechat_Room_Count")
+        # ``onNewRoom``: the visitor's and the contact's ``lastChat``
+        last_chat = {"_id": room["_id"], "ts": now}
+        state.store.visitors.update(visitor["_id"], {"$set": {"lastChat": last_chat}})
         assoc = contacts.association(str(visitor["_id"]), source)
-        contacts.set_last_chat(state, contact["_id"], assoc, room)
+        contacts.set_last_chat(state, contact["_id"], assoc, last_chat)
     messages.system_message(
         state, room["_id"], "livechat-started", "", visitor, token=visitor["token"]
     )
