@@ -31,6 +31,9 @@ __all__ = [
     "AgentOfflineError",
     "AuthenticationError",
     "BadRequestError",
+    "ContactHasNoConflictsError",
+    "ContactManagerNotFoundError",
+    "ContactNotFoundError",
     "DepartmentNotFoundError",
     "DepartmentRemovalDisabledError",
     "DepartmentSaveError",
@@ -40,6 +43,8 @@ __all__ = [
     "ForwardingError",
     "InquiryTakenError",
     "InvalidArgumentError",
+    "InvalidContactError",
+    "InvalidCustomFieldError",
     "InvalidDepartmentError",
     "InvalidEmailError",
     "InvalidFileError",
@@ -327,6 +332,32 @@ class VisitorHasOpenRoomsError(BadRequestError):
 
 class VisitorNotFoundError(BadRequestError):
     """No (enabled) visitor has this ``_id`` (``visitor-not-found``, ``livechat/visitors.info``)."""
+
+
+class ContactNotFoundError(NotFoundError):
+    """No omnichannel contact has this ``_id`` (``error-contact-not-found``: HTTP 400 from
+    ``contacts.update``/``.conflicts``/``.history``, 404 from ``contacts.delete``). ``contacts.get``
+    answers a bare HTTP 404 ``Resource not found``: a plain :class:`NotFoundError` (the parent
+    class, so ``except NotFoundError`` catches both)."""
+
+
+class ContactManagerNotFoundError(BadRequestError):
+    """The ``contact_manager`` is not a livechat agent (``error-contact-manager-not-found``)."""
+
+
+class ContactHasNoConflictsError(BadRequestError):
+    """``contacts.conflicts`` on a contact without conflicting fields
+    (``error-contact-has-no-conflicts``)."""
+
+
+class InvalidContactError(BadRequestError):
+    """``contacts.delete`` could not disable the contact (``error-invalid-contact``)."""
+
+
+class InvalidCustomFieldError(BadRequestError):
+    """A custom-field value Rocket.Chat refused: ``Invalid value for <label> field`` (missing
+    required value or regexp mismatch) or ``Custom field <id> is not allowed`` (no such
+    visitor-scope field). Rocket.Chat sends only these texts, no code: ``error`` is the text."""
 
 
 class InquiryTakenError(BadRequestError):

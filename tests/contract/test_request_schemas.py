@@ -330,6 +330,56 @@ INVALID_APPEARANCE_BODIES: tuple[Any, ...] = (
     [{"_id": "Livechat_title", "value": "Support", "extra": 1}],
 )
 
+# omnichannel/contacts* requests Rocket.Chat's validators reject (sent with the admin's headers:
+# the routes need a user): (method, path, validator, query for GET / JSON body otherwise)
+_CONTACT = {"name": "Alice", "emails": ["a@example.com"], "phones": ["1"]}
+INVALID_CONTACT_REQUESTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
+    ("POST", "omnichannel/contacts", "isPOSTOmnichannelContactsProps", {"name": "Alice"}),
+    (
+        "POST",
+        "omnichannel/contacts",
+        "isPOSTOmnichannelContactsProps",
+        {**_CONTACT, "phones": ["1", "1"]},
+    ),
+    ("POST", "omnichannel/contacts", "isPOSTOmnichannelContactsProps", {**_CONTACT, "x": 1}),
+    (
+        "POST",
+        "omnichannel/contacts.update",
+        "isPOSTUpdateOmnichannelContactsProps",
+        {"contactId": "c1", "unknown": True},
+    ),
+    (
+        "POST",
+        "omnichannel/contacts.conflicts",
+        "isPOSTOmnichannelContactsConflictsProps",
+        {"name": "Alice"},
+    ),
+    ("POST", "omnichannel/contacts.delete", "isPOSTOmnichannelContactDeleteProps", {}),
+    ("GET", "omnichannel/contacts.get", "isGETOmnichannelContactsProps", {}),
+    ("GET", "omnichannel/contacts.get", "isGETOmnichannelContactsProps", {"contactId": " "}),
+    ("GET", "omnichannel/contacts.search", "isGETOmnichannelContactsSearchProps", {"x": "1"}),
+    (
+        "GET",
+        "omnichannel/contacts.checkExistence",
+        "isGETOmnichannelContactsCheckExistenceProps",
+        {},
+    ),
+    (
+        "GET",
+        "omnichannel/contacts.checkExistence",
+        "isGETOmnichannelContactsCheckExistenceProps",
+        {"contactId": "c1", "phone": "1"},
+    ),
+    (
+        "GET",
+        "omnichannel/contacts.checkExistence",
+        "isGETOmnichannelContactsCheckExistenceProps",
+        {"email": "not-an-email"},
+    ),
+    ("GET", "omnichannel/contacts.history", "isGETOmnichannelContactHistoryProps", {}),
+    ("GET", "omnichannel/contacts.channels", "isGETOmnichannelContactsChannelsProps", {}),
+)
+
 
 def qs_object(params: list[tuple[str, str]]) -> dict[str, Any]:
     """Query pairs as Rocket.Chat's ``qs`` parses them: ``a[]=x`` and repeated keys → lists."""
@@ -547,6 +597,34 @@ def test_server_rejects_what_the_validator_rejects(
     query = method == "GET"
     response = server.http.request(
         method, f"/api/v1/{path}", params=data if query else None, json=None if query else data
+    )
+    assert response.status_code == 400, response.text
+    assert is_validation_error(response), response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "validator", "data"),
+    INVALID_CONTACT_REQUESTS,
+    ids=[
+        f"{method} {path} {json.dumps(data)}" for method, path, _, data in INVALID_CONTACT_REQUESTS
+    ],
+)
+def test_server_rejects_contact_requests_the_validator_rejects(
+    validators: Validators,
+    server: Server,
+    method: str,
+    path: str,
+    validator: str,
+    data: dict[str, Any],
+) -> None:
+    assert validators.check(validator, data), "the validator accepts it: not an invalid case"
+    query = method == "GET"
+    response = server.http.request(
+        method,
+        f"/api/v1/{path}",
+        params=data if query else None,
+        json=None if query else data,
+        headers=server.admin,
     )
     assert response.status_code == 400, response.text
     assert is_validation_error(response), response.text

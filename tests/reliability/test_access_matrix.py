@@ -496,7 +496,8 @@ AGENT_ENDPOINTS = sorted(
     (e.method, e.path)
     for g in ROUTE_GROUPS
     for e in g.endpoints
-    if e.auth and (e.path.startswith("livechat/") or e.path in AGENT_MESSAGE_ROUTES)
+    if e.auth
+    and (e.path.startswith(("livechat/", "omnichannel/")) or e.path in AGENT_MESSAGE_ROUTES)
 )
 
 
@@ -527,6 +528,10 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/inquiries.returnAsInquiry": lambda owner: {"roomId": owner.rid},
     "livechat/rooms.delete": lambda owner: {"roomId": owner.closed_rid},
     "livechat/transcript/:rid": lambda owner: {"email": "a@example.com", "subject": "s"},
+    "omnichannel/contacts": lambda owner: {"name": "x", "emails": [], "phones": []},
+    "omnichannel/contacts.update": lambda owner: {"contactId": "x"},
+    "omnichannel/contacts.conflicts": lambda owner: {"contactId": "x"},
+    "omnichannel/contacts.delete": lambda owner: {"contactId": "x"},
 }
 
 #: query parameters that pass each GET endpoint's schema
@@ -535,6 +540,10 @@ VALID_QUERIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/visitors.info": lambda owner: {"visitorId": "x"},
     "livechat/visitors.autocomplete": lambda owner: {"selector": '{"term": ""}'},
     "livechat/visitors.search": lambda owner: {"term": "x"},
+    "omnichannel/contacts.get": lambda owner: {"contactId": "x"},
+    "omnichannel/contacts.checkExistence": lambda owner: {"contactId": "x"},
+    "omnichannel/contacts.history": lambda owner: {"contactId": "x"},
+    "omnichannel/contacts.channels": lambda owner: {"contactId": "x"},
 }
 
 

@@ -24,6 +24,7 @@ from .._version import USER_AGENT
 from ..models import LoginResult
 from .resources.agents import AsyncAgentsResource
 from .resources.config import AsyncConfigResource
+from .resources.contacts import AsyncContactsResource
 from .resources.departments import AsyncDepartmentsResource
 from .resources.inquiries import AsyncInquiriesResource
 from .resources.messages import AsyncMessagesResource
@@ -120,6 +121,7 @@ class AsyncLivechatClient:
         self.users = AsyncUsersResource(self)
         self.departments = AsyncDepartmentsResource(self)
         self.visitors = AsyncVisitorsResource(self)
+        self.contacts = AsyncContactsResource(self)
 
     def with_options(
         self,

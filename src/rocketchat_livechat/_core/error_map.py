@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
 _WAIT_SECONDS = re.compile(r"wait (\d+) seconds")
+# validateCustomFields' English texts (error-invalid-custom-field-value, -custom-field-not-allowed)
+_CUSTOM_FIELD_TEXT = re.compile(r"^(Invalid value for .+ field|Custom field .+ is not allowed)$")
 # class names, not codes: 5.x serialised whole Meteor errors, DDP errors carry them too
 _GENERIC_ERROR_TYPES = frozenset({"Meteor.Error", "Error"})
 
@@ -93,6 +95,10 @@ CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "invalid-file": e.InvalidFileError,  # rooms.mediaConfirm: unknown file id
     "error-invalid-file": e.InvalidFileError,
     "invalid-field": e.InvalidFileError,  # rooms.media / rooms.upload: no ``file`` part
+    "error-contact-not-found": e.ContactNotFoundError,
+    "error-contact-manager-not-found": e.ContactManagerNotFoundError,
+    "error-contact-has-no-conflicts": e.ContactHasNoConflictsError,
+    "error-invalid-contact": e.InvalidContactError,
     "error-too-many-requests": e.RateLimitError,
     "too-many-requests": e.RateLimitError,
 }
@@ -149,6 +155,8 @@ def exception_class(status: int, code: str | None) -> type[e.APIStatusError]:
         for prefix, cls in PREFIX_CLASSES:
             if code.startswith(prefix):
                 return cls
+        if _CUSTOM_FIELD_TEXT.match(code):
+            return e.InvalidCustomFieldError
     if status >= 500:
         return e.ServerError
     return STATUS_CLASSES.get(status, e.APIStatusError)

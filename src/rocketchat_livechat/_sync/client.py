@@ -25,6 +25,7 @@ from .._version import USER_AGENT
 from ..models import LoginResult
 from .resources.agents import AgentsResource
 from .resources.config import ConfigResource
+from .resources.contacts import ContactsResource
 from .resources.departments import DepartmentsResource
 from .resources.inquiries import InquiriesResource
 from .resources.messages import MessagesResource
@@ -121,6 +122,7 @@ class LivechatClient:
         self.users = UsersResource(self)
         self.departments = DepartmentsResource(self)
         self.visitors = VisitorsResource(self)
+        self.contacts = ContactsResource(self)
 
     def with_options(
         self,

@@ -16,6 +16,17 @@ from .config import (
     RoutingConfig,
     SurveyOptions,
 )
+from .contact import (
+    Contact,
+    ContactChannel,
+    ContactConflict,
+    ContactEmail,
+    ContactLastChat,
+    ContactManager,
+    ContactPhone,
+    ContactVisitor,
+    ContactVisitorSource,
+)
 from .custom_field import CustomFieldResult
 from .department import (
     AgentDepartment,
@@ -65,6 +76,15 @@ __all__ = [
     "ConfigMessages",
     "ConfigSettings",
     "ConfigTheme",
+    "Contact",
+    "ContactChannel",
+    "ContactConflict",
+    "ContactEmail",
+    "ContactLastChat",
+    "ContactManager",
+    "ContactPhone",
+    "ContactVisitor",
+    "ContactVisitorSource",
     "CustomFieldResult",
     "DefaultAgent",
     "DeletedAgentMessage",

@@ -76,6 +76,8 @@ class Room(RocketChatModel):
     queued_at: Timestamp | None = None
     call_status: str | None = None
     department: Department | None = None
+    contact_id: str | None = None  # 7.x+: the omnichannel contact of the room
+    verified: bool | None = None  # 7.x+: whether the contact's channel was verified
 
     @property
     def visitor(self) -> RoomVisitor | None:

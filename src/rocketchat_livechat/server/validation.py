@@ -7,7 +7,8 @@ Two validators, as in Rocket.Chat:
   ``allErrors: false`` (first error only). Raises :class:`~.errors.InvalidParams`
   (``must have required property 'token' [invalid-params]``). Keywords: ``type`` (name or
   list), ``nullable``, ``properties``, ``required``, ``additionalProperties`` (bool),
-  ``items``, ``minItems``, ``minLength``, ``enum``, ``anyOf``.
+  ``items``, ``minItems``, ``uniqueItems``, ``minLength``, ``enum``, ``anyOf``, ``oneOf``,
+  ``format: basic_email`` and rest-typings' ``isNotEmpty``.
 * :func:`check` — Meteor's ``check(value, pattern)``. Patterns: ``str``, ``float``
   (Number), ``bool``, ``dict`` (any object), ``ANY``, ``{...}`` (exact object),
   :class:`ObjectIncluding`, ``[pattern]`` (array), :class:`Optional`, :class:`Maybe`.
@@ -16,6 +17,7 @@ Two validators, as in Rocket.Chat:
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Mapping
@@ -130,6 +132,13 @@ def _validate_object(value: dict[str, Any], schema: Schema) -> None:
 def _validate_array(value: list[Any], schema: Schema) -> None:
     if "minItems" in schema and len(value) < schema["minItems"]:
         raise _AjvError(f"must NOT have fewer than {schema['minItems']} items")
+    if schema.get("uniqueItems"):
+        for i in range(len(value) - 1, 0, -1):
+            for j in range(i - 1, -1, -1):
+                if value[i] == value[j] and type(value[i]) is type(value[j]):
+                    raise _AjvError(
+                        f"must NOT have duplicate items (items ## {j} and {i} are identical)"
+                    )
     if "items" in schema:
         for i, item in enumerate(value):
             value[i] = _validate(item, schema["items"])
@@ -145,6 +154,16 @@ def _validate(value: Any, schema: Schema) -> Any:
             except _AjvError as exc:
                 messages.append(str(exc))
         raise _AjvError("\n ".join([*messages, "must match a schema in anyOf"]))
+    if "oneOf" in schema:
+        value = _one_of(value, schema["oneOf"])
+    if schema.get("isNotEmpty") and isinstance(value, str) and not value.strip():
+        raise _AjvError('must pass "isNotEmpty" keyword validation')
+    if (
+        schema.get("format") == "basic_email"
+        and isinstance(value, str)
+        and not _BASIC_EMAIL.match(value)
+    ):
+        raise _AjvError('must match format "basic_email"')
     if "enum" in schema and value not in schema["enum"]:
         raise _AjvError("must be equal to one of the allowed values")
     if isinstance(value, str) and len(value) < schema.get("minLength", 0):
@@ -154,6 +173,26 @@ def _validate(value: Any, schema: Schema) -> Any:
     elif isinstance(value, list):
         _validate_array(value, schema)
     return value
+
+
+#: rest-typings' ``basic_email`` format (``Ajv.ts``)
+_BASIC_EMAIL = re.compile(r"^[^@]+@[^@]+$")
+
+
+def _one_of(value: Any, options: list[Schema]) -> Any:
+    """AJV ``oneOf``: exactly one option must pass (each is tried on a copy)."""
+    messages: list[str] = []
+    passed: list[Any] = []
+    for option in options:
+        try:
+            passed.append(_validate(copy.deepcopy(value), option))
+        except _AjvError as exc:
+            messages.append(str(exc))
+    if len(passed) == 1:
+        return passed[0]
+    if passed:
+        raise _AjvError("must match exactly one schema in oneOf")
+    raise _AjvError("\n ".join([*messages, "must match exactly one schema in oneOf"]))
 
 
 def validate(value: Any, schema: Schema) -> Any:

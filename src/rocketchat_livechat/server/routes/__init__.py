@@ -8,6 +8,7 @@ from . import (
     appearance,
     auth,
     config,
+    contacts,
     custom_fields,
     departments,
     general,
@@ -39,6 +40,7 @@ ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
         users,
         departments,
         custom_fields,
+        contacts,
         appearance,
         general,
     )

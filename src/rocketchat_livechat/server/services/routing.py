@@ -22,7 +22,7 @@ from ..errors import MeteorError, PlainError
 from ..ids import object_id, random_id
 from ..state import ServerState
 from ..store import Doc, Sort
-from . import departments, events, messages, users
+from . import contacts, departments, events, messages, users
 from ._constants import ROCKET_CAT
 
 NO_AGENT_ONLINE = ("no-agent-online", "Sorry, no online agents")
@@ -180,11 +180,13 @@ def create_room(
         default_agent = None
     department = _resolve_department(state, visitor, default_agent)
     _check_availability(state, department, default_agent)
+    # 7.x ``createRoom``: ``migrateVisitorIfMissingContact`` links/creates the visitor's contact
+    contact = contacts.contact_for_room(state, visitor, source)
     now = state.now()
     room: Doc = {
         "_id": random_id(),
         "t": "l",
-        "fname": visitor.get("name") or visitor["username"],
+        "fname": contact.get("name") or visitor.get("name") or visitor["username"],
         "msgs": 0,
         "usersCount": 1,
         "lm": now,
@@ -198,6 +200,8 @@ def create_room(
         "queuedAt": now,
         "priorityWeight": PRIORITY_NOT_SPECIFIED,
         "estimatedWaitingTimeQueue": DEFAULT_ESTIMATED_WAITING_TIME,
+        "contactId": contact["_id"],
+        "verified": False,
         **(extra or {}),
     }
     if department:
@@ -229,6 +233,11 @@ def create_room(
         state.store.rooms.insert(room)
         state.store.inquiries.insert(inquiry)
         state.settings.increment("Livechat_Room_Count")
+        # ``onNewRoom``: the visitor's and the contact's ``lastChat``
+        last_chat = {"_id": room["_id"], "ts": now}
+        state.store.visitors.update(visitor["_id"], {"$set": {"lastChat": last_chat}})
+        assoc = contacts.association(str(visitor["_id"]), source)
+        contacts.set_last_chat(state, contact["_id"], assoc, last_chat)
     messages.system_message(
         state, room["_id"], "livechat-started", "", visitor, token=visitor["token"]
     )

@@ -10,7 +10,7 @@ from ..errors import MeteorError, PlainError
 from ..ids import object_id
 from ..state import ServerState
 from ..store import Doc
-from . import events
+from . import contacts, events
 from ._constants import EMAIL_RE
 
 _DISABLED_UNSET = ("token", "name", "visitorEmails", "phone", "department", "livechatData")
@@ -87,6 +87,8 @@ def register(state: ServerState, data: Mapping[str, Any], connection: Doc | None
             **fields,
         }
         state.store.visitors.insert(visitor)
+    # 7.x ``registerGuest`` → ``registerGuestData``
+    contacts.merge_registration(state, visitor, {**data, "email": email, "phone": phone})
     _refresh_open_rooms(state, visitor)
     return visitor
 
@@ -127,6 +129,8 @@ def delete(state: ServerState, visitor: Doc) -> None:
                 "$unset": dict.fromkeys(_DISABLED_UNSET, 1),
             },
         )
+        # 7.x ``removeContactsByVisitorId``: the visitor's contact is disabled
+        contacts.disable_by_visitor(state, str(visitor["_id"]))
     for inquiry in inquiries:
         events.inquiry(state, "removed", inquiry)
 
