@@ -144,6 +144,7 @@ class EmbeddedServer:
         admin_password: str | None = None,
         settings: Mapping[str, Any] | None = None,
         custom_fields: Sequence[str] = (),
+        webhook_retry_delay: float | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -153,6 +154,8 @@ class EmbeddedServer:
         self.admin_password = admin_password or generate_password()
         self._settings = dict(settings or {})
         self._custom_fields = tuple(custom_fields)
+        #: seconds between CRM webhook attempts; ``None`` = Rocket.Chat's 4 × timeout
+        self.webhook_retry_delay = webhook_retry_delay
         self._state: ServerState | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -188,6 +191,7 @@ class EmbeddedServer:
         seed(state, self._custom_fields)
         state.settings.update(self._settings)
         ensure_admin(state, self.admin_username, self.admin_password)
+        state.webhooks.retry_delay = self.webhook_retry_delay
         self._state = state
         server = uvicorn.Server(uvicorn_config(state))
         self._server = server

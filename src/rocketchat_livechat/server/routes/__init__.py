@@ -12,6 +12,7 @@ from . import (
     departments,
     general,
     inquiries,
+    integrations,
     message,
     queue,
     room,
@@ -40,6 +41,7 @@ ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
         departments,
         custom_fields,
         appearance,
+        integrations,
         general,
     )
 )
