@@ -75,6 +75,8 @@ class WebhookDelivery:
         self._timers: set[asyncio.TimerHandle] = set()
         self._client: httpx2.AsyncClient | None = None
         self._lock = threading.Lock()
+        #: attempts that succeeded / failed (Rocket.Chat's ``totalLivechatWebhooks*`` metrics)
+        self.stats = {"success": 0, "failure": 0}
         state.broadcaster.add_listener(self._on_event)
 
     # lifecycle ---------------------------------------------------------------------------
@@ -217,9 +219,12 @@ class WebhookDelivery:
                 )
         except (httpx2.HTTPError, TimeoutError, OSError, ValueError) as exc:
             log.debug("webhook %s: %s", payload["type"], type(exc).__name__)
+            self.stats["failure"] += 1
             return "retry", ""
         if response.status_code == 200:
+            self.stats["success"] += 1
             return "success", response.text
+        self.stats["failure"] += 1
         if not is_retryable(response.status_code):
             log.error(
                 "Non-retryable error response from webhook: %s status %d",
