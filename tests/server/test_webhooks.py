@@ -13,8 +13,8 @@ from typing import Any
 import httpx2
 import pytest
 from _server_helpers import error, new_chat, new_token, register
-from _support.webhook_receiver import Received, WebhookReceiver, wait_until
 
+from _support.webhook_receiver import Received, WebhookReceiver, wait_until
 from rocketchat_livechat.server import EmbeddedServer
 from rocketchat_livechat.server.services import webhooks as webhook_service
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
@@ -116,16 +116,12 @@ def test_session_start_queued_taken_payloads(
     livechat_server.take(agent, rid)
     taken = one(receiver, rid, "LivechatSessionTaken")
     served = livechat_embedded_server.state.store.rooms.get(rid)["servedBy"]
-    assert (
-        taken["agent"]
-        == {
-            "_id": agent.user_id,
-            "username": agent.username,
-            "name": agent.username,
-            "email": f"{agent.username}@example.com",
-        }
-        or taken["agent"]["_id"] == agent.user_id
-    )
+    assert taken["agent"] == {
+        "_id": agent.user_id,
+        "username": agent.username,
+        "name": agent.username.title(),
+        "email": f"{agent.username}@example.com",
+    }
     assert taken["servedBy"]["_id"] == agent.user_id == served["_id"]
     assert set(taken["servedBy"]) == {"_id", "username", "ts"}
     assert "departmentId" not in taken
