@@ -61,6 +61,7 @@ __all__ = [
     "UserAlreadyInRoomError",
     "VisitorHasOpenRoomsError",
     "VisitorNotFoundError",
+    "WebhookError",
 ]
 
 
@@ -302,6 +303,11 @@ class FileTypeNotAllowedError(BadRequestError):
 
 class FileTooLargeError(BadRequestError):
     """The file exceeds the server's size limit (``error-size-not-allowed``/``-file-too-large``)."""
+
+
+class WebhookError(BadRequestError):
+    """``livechat/webhook.test`` failed: no webhook URL (``Webhook_URL_not_set``) or the
+    receiver did not answer 200 (``error-invalid-webhook-response``)."""
 
 
 # --- realtime refusals: a RealtimeError that is also the REST error (see RealtimeError.refusal) --

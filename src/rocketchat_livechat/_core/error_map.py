@@ -74,6 +74,8 @@ CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "error-type-not-allowed": e.FileTypeNotAllowedError,
     "error-size-not-allowed": e.FileTooLargeError,
     "error-file-too-large": e.FileTooLargeError,
+    "Webhook_URL_not_set": e.WebhookError,
+    "error-invalid-webhook-response": e.WebhookError,
     "error-too-many-requests": e.RateLimitError,
     "too-many-requests": e.RateLimitError,
 }
