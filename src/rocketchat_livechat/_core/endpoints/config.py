@@ -192,11 +192,12 @@ def save_integration_settings(
     **options: Unpack[CallOptions],
 ) -> Parts:
     """Save webhook settings (``view-livechat-manager``); only the arguments given are written.
+    An empty ``webhook_url`` or ``secret_token`` clears it (the server trims both);
     ``http_timeout`` is in milliseconds; the ``on_*`` flags choose the events sent. Lead capture
     and navigation history are not settable here (use the settings API)."""
     body: dict[str, Any] = {
-        "LivechatWebhookUrl": v.optional_str("webhook_url", webhook_url),
-        "LivechatSecretToken": v.optional_str("secret_token", secret_token),
+        "LivechatWebhookUrl": _optional_text("webhook_url", webhook_url),
+        "LivechatSecretToken": _optional_text("secret_token", secret_token),
         "LivechatHttpTimeout": v.optional_int("http_timeout", http_timeout),
         "LivechatWebhookOnStart": v.optional_bool("on_start", on_start),
         "LivechatWebhookOnClose": v.optional_bool("on_close", on_close),
@@ -210,3 +211,10 @@ def save_integration_settings(
         "LivechatWebhookOnAgentMessage": v.optional_bool("on_agent_message", on_agent_message),
     }
     return Parts(json={k: val for k, val in body.items() if val is not None})
+
+
+def _optional_text(name: str, value: object) -> str | None:
+    """``None`` or any string; ``""`` is meaningful (it clears the setting)."""
+    if value is None or isinstance(value, str):
+        return value
+    raise InvalidArgumentError(name, f"expected a string, got {type(value).__name__}")
