@@ -17,6 +17,7 @@ from _server_helpers import error, new_chat, new_token, register
 from _support.webhook_receiver import Received, WebhookReceiver, wait_until
 from rocketchat_livechat.server import EmbeddedServer
 from rocketchat_livechat.server.services import webhooks as webhook_service
+from rocketchat_livechat.server.settings import DEFAULTS
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +39,12 @@ ALL_GATES = (
 def receiver(
     livechat_server: LivechatTestServer, livechat_embedded_server: EmbeddedServer
 ) -> Iterator[WebhookReceiver]:
-    """A receiver set as ``Livechat_webhookUrl``; attempts 0.1 s apart instead of 20 s."""
+    """A receiver set as ``Livechat_webhookUrl``; attempts 0.1 s apart instead of 20 s.
+
+    Every webhook setting starts at its default (other tests may have saved some directly).
+    """
+    for name in (*ALL_GATES, "Livechat_secret_token", "Livechat_http_timeout"):
+        livechat_server.set_setting(name, DEFAULTS[name])
     delivery = livechat_embedded_server.state.webhooks
     saved = delivery.retry_delay
     delivery.retry_delay = 0.1
@@ -474,8 +480,8 @@ def test_integration_settings_get_and_save(
     http: httpx2.Client, livechat_server: LivechatTestServer, agent: Agent
 ) -> None:
     admin = livechat_server.admin_headers
-    for name in ("Livechat_webhookUrl", "Livechat_secret_token", "Livechat_webhook_on_close"):
-        livechat_server.set_setting(name, livechat_server._get(f"settings/{name}")["value"])
+    for name in webhook_service.INTEGRATION_SETTINGS:  # from the defaults, restored after
+        livechat_server.set_setting(name, DEFAULTS[name])
     listed = http.get("livechat/integrations.settings", headers=admin).json()
     assert listed["success"] is True
     by_id = {s["_id"]: s for s in listed["settings"]}

@@ -22,20 +22,21 @@ from rocketchat_livechat.testing.plugin import LivechatTestServer
 
 pytestmark = pytest.mark.e2e
 
-SAVED = (
-    "Livechat_webhookUrl",
-    "Livechat_secret_token",
-    "Livechat_http_timeout",
-    "Livechat_webhook_on_visitor_message",
-    "Livechat_webhook_on_close",
-)
+#: the settings this module writes, and their defaults (each test starts from these)
+SAVED = {
+    "Livechat_webhookUrl": "",
+    "Livechat_secret_token": "",
+    "Livechat_http_timeout": 5000,
+    "Livechat_webhook_on_visitor_message": False,
+    "Livechat_webhook_on_close": False,
+}
 
 
 @pytest.fixture
 def receiver(livechat_server: LivechatTestServer) -> Iterator[WebhookReceiver]:
-    """A receiver; the settings this module writes are restored after the test."""
-    for name in SAVED:
-        livechat_server.set_setting(name, livechat_server._get(f"settings/{name}")["value"])
+    """A receiver; the settings this module writes start at their defaults, restored after."""
+    for name, value in SAVED.items():
+        livechat_server.set_setting(name, value)
     with WebhookReceiver() as hook:
         yield hook
 
