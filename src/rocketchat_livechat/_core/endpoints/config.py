@@ -159,7 +159,7 @@ def get_integration_settings(**options: Unpack[CallOptions]) -> Parts:
     samples=[
         Sample(
             kwargs={
-                "webhook_url": "https://crm.example.com/hook",
+                "webhook_url": "http://127.0.0.1:9/hook",
                 "secret_token": "s3cret",
                 "http_timeout": 5000,
                 "on_start": True,
