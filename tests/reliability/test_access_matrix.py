@@ -445,7 +445,7 @@ AGENT_ENDPOINTS = sorted(
     (e.method, e.path)
     for g in ROUTE_GROUPS
     for e in g.endpoints
-    if e.auth and (e.path.startswith("livechat/") or e.path == "chat.sendMessage")
+    if e.auth and (e.path.startswith(("livechat/", "omnichannel/")) or e.path == "chat.sendMessage")
 )
 
 
