@@ -233,6 +233,40 @@ def test_close_forward_edit_and_lead_capture(
     assert edit["topic"] == "t1" and "servedBy" not in edit and "closer" not in edit
 
 
+def test_forward_to_department_and_visitor_transfer(
+    http: httpx2.Client, livechat_server: LivechatTestServer, receiver: WebhookReceiver
+) -> None:
+    gates(livechat_server, "Livechat_webhook_on_forward", "Livechat_webhook_on_chat_taken")
+    first, second, third = (livechat_server.create_agent() for _ in range(3))
+    sales = livechat_server.create_department(f"sales-{new_token()}", [first])
+    support = livechat_server.create_department(f"support-{new_token()}", [second])
+    billing = livechat_server.create_department(f"billing-{new_token()}", [third])
+    token, room = new_chat(http, name="Dep", department=sales["_id"])
+    rid = room["_id"]
+    assert one(receiver, rid, "LivechatSessionTaken")["departmentId"] == sales["_id"]
+    forwarded = http.post(
+        "livechat/room.forward",
+        json={"roomId": rid, "departmentId": support["_id"]},
+        headers=first.headers,
+    )
+    assert forwarded.status_code == 200, forwarded.text
+    event = one(receiver, rid, "LivechatSessionForwarded")
+    assert event["departmentId"] == support["_id"] and event["oldDepartmentId"] == sales["_id"]
+    assert "oldServedBy" not in event and event["servedBy"]["_id"] == second.user_id
+    # delegateInquiry → takeInquiry: the new agent's take is a LivechatSessionTaken too
+    taken = receiver.wait_for(of_room(rid, "LivechatSessionTaken"), count=2)[1].body
+    assert taken["servedBy"]["_id"] == second.user_id
+
+    moved = http.post(
+        "livechat/visitor/department.transfer",
+        json={"rid": rid, "token": token, "department": billing["_id"]},
+    )
+    assert moved.status_code == 200, moved.text
+    by_visitor = receiver.wait_for(of_room(rid, "LivechatSessionForwarded"), count=2)[1].body
+    assert by_visitor["oldDepartmentId"] == support["_id"]
+    assert by_visitor["departmentId"] == billing["_id"]
+
+
 def test_edit_on_open_room_and_gates_off(
     http: httpx2.Client, livechat_server: LivechatTestServer, receiver: WebhookReceiver
 ) -> None:

@@ -9,6 +9,8 @@
 It listens on ``host`` (127.0.0.1) and ``port`` (0 = a free port), keeps data in ``data_dir``
 (a temporary directory removed on exit when ``None``) and stops cleanly on exit. Like the CLI it
 starts with an offline e-mail set and defines the visitor ``custom_fields`` it is given.
+``webhook_retry_delay`` (seconds) spaces the CRM webhook attempts for tests; by default they
+are ``4 × Livechat_http_timeout`` apart, as in Rocket.Chat.
 """
 
 from __future__ import annotations

@@ -21,6 +21,13 @@ Embedded-server notes:
 * ``LivechatSessionQueued`` fires for a new room that lands in the queue (``livechat.chatQueued``
   from ``QueueManager``), not for a room returned to the queue by a transfer.
 * Lead capture only emits the webhook; it does not copy e-mails or phones into the visitor.
+* Navigation messages (``page.visited``) appear in ``messages[]`` when both navigation settings
+  are on, but do not fire a ``Message`` event of their own.
+* ``LivechatOfflineMessage`` needs a URL too (Rocket.Chat's hook would try an empty URL and
+  fail each attempt).
+* Only the 8.x policy is emulated (5 attempts, 5xx/429/network only, fire-and-forget); the
+  6.5–7.10 behaviour (10 attempts, any non-200, blocking) and the #35970 inverted-Taken bug
+  are not.
 """
 
 from __future__ import annotations
