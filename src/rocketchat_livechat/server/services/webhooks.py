@@ -32,6 +32,7 @@ Embedded-server notes:
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any, Literal
 
@@ -70,7 +71,9 @@ def _gate(state: ServerState, setting: str) -> bool:
 
 
 def _publish(state: ServerState, payload: Doc, rid: str | None) -> None:
-    state.broadcaster.publish(WEBHOOK_STREAM, str(payload["type"]), [payload, rid])
+    # a snapshot: stored documents it shares parts with may change before it is posted
+    snapshot = copy.deepcopy(payload)
+    state.broadcaster.publish(WEBHOOK_STREAM, str(payload["type"]), [snapshot, rid])
 
 
 def _compact(doc: dict[str, Any]) -> dict[str, Any]:
