@@ -6,6 +6,7 @@ what it recorded, with a deadline.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from _support.webhook_receiver import Received, WebhookReceiver, wait_until
 from rocketchat_livechat.server import EmbeddedServer
 from rocketchat_livechat.server.services import webhooks as webhook_service
 from rocketchat_livechat.server.settings import DEFAULTS
+from rocketchat_livechat.server.webhooks import WebhookDelivery
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
 pytestmark = pytest.mark.e2e
@@ -46,12 +48,20 @@ def receiver(
     for name in (*ALL_GATES, "Livechat_secret_token", "Livechat_http_timeout"):
         livechat_server.set_setting(name, DEFAULTS[name])
     delivery = livechat_embedded_server.state.webhooks
+    loop = delivery._loop
+    assert loop is not None
+    # earlier tests' retries read the URL when they fire: they must not reach this receiver
+    asyncio.run_coroutine_threadsafe(_clear(delivery), loop).result(5)
     saved = delivery.retry_delay
     delivery.retry_delay = 0.1
     with WebhookReceiver() as hook:
         livechat_server.set_setting("Livechat_webhookUrl", hook.url)
         yield hook
     delivery.retry_delay = saved
+
+
+async def _clear(delivery: WebhookDelivery) -> None:
+    delivery.clear()
 
 
 def gates(livechat_server: LivechatTestServer, *names: str) -> None:

@@ -58,6 +58,7 @@ class Job:
     payload: Doc
     rid: str | None
     attempts_left: int = ATTEMPTS
+    generation: int = 0
 
 
 class WebhookDelivery:
@@ -77,6 +78,7 @@ class WebhookDelivery:
         self._lock = threading.Lock()
         #: attempts that succeeded / failed (Rocket.Chat's ``totalLivechatWebhooks*`` metrics)
         self.stats = {"success": 0, "failure": 0}
+        self._generation = 0  # bumped by clear(): older jobs are dropped
         state.broadcaster.add_listener(self._on_event)
 
     # lifecycle ---------------------------------------------------------------------------
@@ -110,6 +112,18 @@ class WebhookDelivery:
         if client is not None:
             await client.aclose()
 
+    def clear(self) -> None:
+        """Forget every queued payload and pending retry, and the retries of attempts in flight
+        (tests; call it on the server's loop)."""
+        with self._lock:
+            self._generation += 1
+            for timer in self._timers:
+                timer.cancel()
+            self._timers.clear()
+            queue = self._queue
+        while queue is not None and not queue.empty():
+            queue.get_nowait()
+
     @property
     def pending(self) -> int:
         """Payloads waiting for a worker (retries waiting for their delay not included)."""
@@ -120,7 +134,7 @@ class WebhookDelivery:
     def _on_event(self, stream: str, event_name: str, args: list[Any]) -> None:
         if stream == WEBHOOK_STREAM:
             payload, rid = args
-            self.enqueue(Job(payload, rid))
+            self.enqueue(Job(payload, rid, generation=self._generation))
 
     def enqueue(self, job: Job) -> None:
         """Queue ``job`` from any thread (dropped, and logged, when the queue is full)."""
@@ -142,7 +156,7 @@ class WebhookDelivery:
 
     def _put(self, job: Job) -> None:
         queue = self._queue
-        if queue is None:
+        if queue is None or job.generation != self._generation:
             return
         if queue.qsize() >= self.max_pending:
             log.warning("webhook %s dropped: %d pending", job.payload["type"], queue.qsize())
@@ -236,7 +250,7 @@ class WebhookDelivery:
 
     async def send_now(self, payload: Doc) -> None:
         """The first attempt awaited, the retries queued (the offline message; never raises)."""
-        job = Job(payload, None)
+        job = Job(payload, None, generation=self._generation)
         try:
             outcome, _ = await self.post(payload)
         except Exception:

@@ -173,6 +173,7 @@ def get_integration_settings(**options: Unpack[CallOptions]) -> Parts:
             }
         ),
         Sample(kwargs={"on_close": True}),
+        Sample(kwargs={"webhook_url": ""}),  # clears the URL: no more webhooks
     ],
     secret=("secret_token",),
 )
