@@ -75,6 +75,7 @@ __all__ = [
     "WebhookAuthenticationError",
     "WebhookError",
     "WebhookPayloadTooLargeError",
+    "WebhookTestError",
 ]
 
 
@@ -394,6 +395,11 @@ class InvalidFileError(BadRequestError):
 
 class FileTooLargeError(BadRequestError):
     """The file exceeds the server's size limit (``error-size-not-allowed``/``-file-too-large``)."""
+
+
+class WebhookTestError(BadRequestError):
+    """``livechat/webhook.test`` failed: no webhook URL (``Webhook_URL_not_set``) or the
+    receiver did not answer 200 (``error-invalid-webhook-response``)."""
 
 
 # --- realtime refusals: a RealtimeError that is also the REST error (see RealtimeError.refusal) --

@@ -46,6 +46,8 @@ ENDPOINTS = declared()
 NO_VALIDATOR: dict[str, str] = {
     "agents.get_agent_info": "rid and token travel in the path; the route has no schema",
     "config.get_appearance": "the route validates only POST bodies; GET sends nothing",
+    "config.test_webhook": "webhooks.ts declares no validator; the POST has no body",
+    "config.get_integration_settings": "the route has no schema; GET sends nothing",
     "auth.login": "not an omnichannel route",
     "auth.logout": "not an omnichannel route",
     "auth.server_version": "not an omnichannel route",

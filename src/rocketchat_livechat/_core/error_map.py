@@ -99,6 +99,8 @@ CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "error-contact-manager-not-found": e.ContactManagerNotFoundError,
     "error-contact-has-no-conflicts": e.ContactHasNoConflictsError,
     "error-invalid-contact": e.InvalidContactError,
+    "Webhook_URL_not_set": e.WebhookTestError,
+    "error-invalid-webhook-response": e.WebhookTestError,
     "error-too-many-requests": e.RateLimitError,
     "too-many-requests": e.RateLimitError,
 }

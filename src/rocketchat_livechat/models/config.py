@@ -130,6 +130,18 @@ class LivechatConfig(RocketChatModel):
     queue_info: QueueInfo | None = None
 
 
+class IntegrationSetting(RocketChatModel):
+    """One CRM-integration (webhook) setting of ``GET livechat/integrations.settings``."""
+
+    id: str = Field(alias="_id")
+    value: Any = None
+    """The URL or token (strings), ``Livechat_http_timeout`` (ms), or a ``Livechat_webhook_on_*``
+    flag."""
+    type: str | None = None
+    package_value: Any = None
+    updated_at: Timestamp | None = Field(default=None, alias="_updatedAt")
+
+
 class AppearanceSetting(RocketChatModel):
     """One widget appearance setting of ``GET livechat/appearance`` (a Rocket.Chat setting)."""
 

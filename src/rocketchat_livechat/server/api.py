@@ -21,9 +21,10 @@ with the other requests of the same event-loop round (:meth:`.ServerState.write`
 commit). Its response and its events go out once the commit is durable; when it raises, none
 of its writes remain and its events are dropped. Until the commit no other request sees its
 writes (reads outside a transaction see committed data only, :class:`.Store`). Such a handler
-must not suspend (it may ``await`` only ``state.write``, which joins the transaction). A
-``raw_body`` handler streams its body first, so it runs outside and calls ``state.write``
-itself for its writes.
+must not suspend (it may ``await`` only ``state.write``, which joins the transaction); work
+that must be awaited before the response, once the commit is durable, goes into
+``ctx.after_commit`` (the offline message's webhook). A ``raw_body`` handler streams its body
+first, so it runs outside and calls ``state.write`` itself for its writes.
 """
 
 from __future__ import annotations
@@ -220,6 +221,8 @@ class Context:
         self.path: dict[str, str] = {}
         self.user: Doc | None = None
         self.params: Any = {}
+        #: awaited in order after a write handler's commit, before its response
+        self.after_commit: list[Callable[[], Awaitable[None]]] = []
 
     @property
     def store(self) -> Store:
@@ -343,7 +346,10 @@ async def _run(ctx: Context, headers: dict[str, str]) -> Result:
     _check_permissions(ctx)
     if endpoint.method == "GET" or endpoint.raw_body:
         return await endpoint.handler(ctx)
-    return await ctx.state.write(lambda: _complete(endpoint.handler(ctx)))
+    result = await ctx.state.write(lambda: _complete(endpoint.handler(ctx)))
+    for job in ctx.after_commit:
+        await job()
+    return result
 
 
 def _complete(running: Awaitable[Result]) -> Result:

@@ -7,6 +7,8 @@ the routes. The caller owns the state and closes it after the app stops.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -75,7 +77,17 @@ class _ApiV1:
 
 def create_app(state: ServerState) -> Starlette:
     """Build the ASGI app serving ``state``."""
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await state.webhooks.start()  # the CRM webhook queue runs on the server's loop
+        try:
+            yield
+        finally:
+            await state.webhooks.stop()
+
     app = Starlette(
+        lifespan=lifespan,
         middleware=[Middleware(_SafetyNet), Middleware(_ApiV1)],
         routes=[
             Route("/api/info", info, methods=["GET"]),

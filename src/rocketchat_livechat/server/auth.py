@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "remove-livechat-department": ("admin", "livechat-manager"),
     "manage-livechat-agents": _MANAGERS,
     "view-livechat-customfields": ("admin", "livechat-manager"),
+    "view-livechat-webhooks": ("admin", "livechat-manager"),
     "edit-livechat-room-customfields": _AGENTS,
     "close-livechat-room": _AGENTS,
     "close-others-livechat-room": _MANAGERS,

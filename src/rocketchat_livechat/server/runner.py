@@ -9,6 +9,8 @@
 It listens on ``host`` (127.0.0.1) and ``port`` (0 = a free port), keeps data in ``data_dir``
 (a temporary directory removed on exit when ``None``) and stops cleanly on exit. Like the CLI it
 starts with an offline e-mail set and defines the visitor ``custom_fields`` it is given.
+``webhook_retry_delay`` (seconds) spaces the CRM webhook attempts for tests; by default they
+are ``4 × Livechat_http_timeout`` apart, as in Rocket.Chat.
 """
 
 from __future__ import annotations
@@ -144,6 +146,7 @@ class EmbeddedServer:
         admin_password: str | None = None,
         settings: Mapping[str, Any] | None = None,
         custom_fields: Sequence[str] = (),
+        webhook_retry_delay: float | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -153,6 +156,8 @@ class EmbeddedServer:
         self.admin_password = admin_password or generate_password()
         self._settings = dict(settings or {})
         self._custom_fields = tuple(custom_fields)
+        #: seconds between CRM webhook attempts; ``None`` = Rocket.Chat's 4 × timeout
+        self.webhook_retry_delay = webhook_retry_delay
         self._state: ServerState | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -188,6 +193,7 @@ class EmbeddedServer:
         seed(state, self._custom_fields)
         state.settings.update(self._settings)
         ensure_admin(state, self.admin_username, self.admin_password)
+        state.webhooks.retry_delay = self.webhook_retry_delay
         self._state = state
         server = uvicorn.Server(uvicorn_config(state))
         self._server = server

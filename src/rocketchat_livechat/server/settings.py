@@ -102,8 +102,25 @@ DEFAULTS: dict[str, Any] = {
     "Livechat_waiting_queue_message": "",
     "Livechat_maximum_chats_per_agent": 0,
     "Livechat_enable_business_hours": False,
+    # CRM integration (webhooks), section CRM_Integration of server/settings/omnichannel.ts
     "Livechat_webhookUrl": "",
     "Livechat_secret_token": "",
+    "Livechat_webhook_on_start": False,
+    "Livechat_webhook_on_close": False,
+    "Livechat_webhook_on_chat_taken": False,
+    "Livechat_webhook_on_chat_queued": False,
+    "Livechat_webhook_on_forward": False,
+    "Livechat_webhook_on_offline_msg": False,
+    "Livechat_webhook_on_visitor_message": False,
+    "Livechat_webhook_on_agent_message": False,
+    "Send_visitor_navigation_history_livechat_webhook_request": False,
+    "Livechat_webhook_on_capture": False,
+    "Livechat_lead_email_regex": r"\b[A-Z0-9._%+-]+@(?:[A-Z0-9-]+\.)+[A-Z]{2,4}\b",
+    "Livechat_lead_phone_regex": (
+        r"((?:\([0-9]{1,3}\)|[0-9]{2})[ \-]*?[0-9]{4,5}(?:[\-\s\_]{1,2})?[0-9]{4}"
+        r"(?:(?=[^0-9])|$)|[0-9]{4,5}(?:[\-\s\_]{1,2})?[0-9]{4}(?:(?=[^0-9])|$))"
+    ),
+    "Livechat_http_timeout": 5000,
     "Omnichannel_allow_visitors_to_close_conversation": True,
     "Omnichannel_allow_force_close_conversations": False,
     "Omnichannel_calculate_dispatch_service_queue_statistics": True,

@@ -7,6 +7,7 @@ The app keeps it at ``app.state.livechat`` (``request.app.state.livechat`` in ro
     state.settings       # settings.Settings (Rocket.Chat names and defaults)
     state.broadcaster    # pubsub.Broadcaster (stream events)
     state.rate_limiter   # ratelimit.RateLimiter
+    state.webhooks       # webhooks.WebhookDelivery (CRM webhook queue)
     state.files_dir      # Path of stored uploads
     state.now()          # aware UTC datetime, millisecond precision (the clock)
 
@@ -80,6 +81,9 @@ class ServerState:
         )
         #: seconds of inbound silence before a DDP ping, and then before the socket is dropped
         self.ddp_heartbeat = 15.0
+        from .webhooks import WebhookDelivery  # imports services, which import this module
+
+        self.webhooks = WebhookDelivery(self)
         self._temporary = temporary
         self._closed = False
 

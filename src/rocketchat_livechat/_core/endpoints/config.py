@@ -1,4 +1,6 @@
-"""``GET livechat/config``, and ``GET``/``POST livechat/appearance`` (manager side)."""
+"""``GET livechat/config``, ``GET``/``POST livechat/appearance``, and the CRM-integration
+(webhook) settings: ``livechat/webhook.test``, ``livechat/integrations.settings``,
+``omnichannel/integrations`` (manager side)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import AppearanceSetting, LivechatConfig, RoutingConfig
+from ...models import AppearanceSetting, IntegrationSetting, LivechatConfig, RoutingConfig
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
@@ -142,3 +144,106 @@ def get_routing_config(**options: Unpack[CallOptions]) -> Parts:
     """The routing method's switches (``RoutingManager.getConfig()``) for any logged-in user
     (``apps/meteor/server/api/v1/omnichannel/config.ts``)."""
     return Parts()
+
+
+@endpoint(
+    "POST",
+    "livechat/webhook.test",
+    parse=parsing.nothing,
+    auth="user",
+    idempotent=True,
+    samples=[Sample(response={})],
+)
+def test_webhook(**options: Unpack[CallOptions]) -> Parts:
+    """Send Rocket.Chat's sample payload to the configured webhook URL
+    (``view-livechat-webhooks``); :class:`~rocketchat_livechat.WebhookTestError` when no URL is set
+    or the receiver does not answer 200."""
+    return Parts()
+
+
+@endpoint(
+    "GET",
+    "livechat/integrations.settings",
+    parse=parsing.list_under(IntegrationSetting, "settings"),
+    auth="user",
+    idempotent=True,
+    samples=[
+        Sample(response={"settings": [{"_id": "Livechat_webhookUrl", "value": "https://x/h"}]})
+    ],
+)
+def get_integration_settings(**options: Unpack[CallOptions]) -> Parts:
+    """The webhook settings: URL, secret token, HTTP timeout and the ``Livechat_webhook_on_*``
+    flags (``view-livechat-manager``)."""
+    return Parts()
+
+
+@endpoint(
+    "POST",
+    "omnichannel/integrations",
+    parse=parsing.nothing,
+    auth="user",
+    idempotent=True,
+    schema="isPOSTomnichannelIntegrations",
+    samples=[
+        Sample(
+            kwargs={
+                "webhook_url": "http://127.0.0.1:9/hook",
+                "secret_token": "s3cret",
+                "http_timeout": 5000,
+                "on_start": True,
+                "on_close": True,
+                "on_chat_taken": False,
+                "on_chat_queued": False,
+                "on_forward": True,
+                "on_offline_message": True,
+                "on_visitor_message": True,
+                "on_agent_message": False,
+            }
+        ),
+        Sample(kwargs={"on_close": True}),
+        Sample(kwargs={"webhook_url": ""}),  # clears the URL: no more webhooks
+    ],
+    secret=("secret_token",),
+)
+def save_integration_settings(
+    *,
+    webhook_url: str | None = None,
+    secret_token: str | None = None,
+    http_timeout: int | None = None,
+    on_start: bool | None = None,
+    on_close: bool | None = None,
+    on_chat_taken: bool | None = None,
+    on_chat_queued: bool | None = None,
+    on_forward: bool | None = None,
+    on_offline_message: bool | None = None,
+    on_visitor_message: bool | None = None,
+    on_agent_message: bool | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Save webhook settings (``view-livechat-manager``); only the arguments given are written.
+    An empty ``webhook_url`` or ``secret_token`` clears it (the server trims both);
+    ``http_timeout`` is in milliseconds; the ``on_*`` flags choose the events sent. Lead capture
+    and navigation history are not settable here (use the settings API)."""
+    body: dict[str, Any] = {
+        "LivechatWebhookUrl": _optional_text("webhook_url", webhook_url),
+        "LivechatSecretToken": _optional_text("secret_token", secret_token),
+        "LivechatHttpTimeout": v.optional_int("http_timeout", http_timeout),
+        "LivechatWebhookOnStart": v.optional_bool("on_start", on_start),
+        "LivechatWebhookOnClose": v.optional_bool("on_close", on_close),
+        "LivechatWebhookOnChatTaken": v.optional_bool("on_chat_taken", on_chat_taken),
+        "LivechatWebhookOnChatQueued": v.optional_bool("on_chat_queued", on_chat_queued),
+        "LivechatWebhookOnForward": v.optional_bool("on_forward", on_forward),
+        "LivechatWebhookOnOfflineMsg": v.optional_bool("on_offline_message", on_offline_message),
+        "LivechatWebhookOnVisitorMessage": v.optional_bool(
+            "on_visitor_message", on_visitor_message
+        ),
+        "LivechatWebhookOnAgentMessage": v.optional_bool("on_agent_message", on_agent_message),
+    }
+    return Parts(json={k: val for k, val in body.items() if val is not None})
+
+
+def _optional_text(name: str, value: object) -> str | None:
+    """``None`` or any string; ``""`` is meaningful (it clears the setting)."""
+    if value is None or isinstance(value, str):
+        return value
+    raise InvalidArgumentError(name, f"expected a string, got {type(value).__name__}")

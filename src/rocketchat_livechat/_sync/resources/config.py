@@ -12,3 +12,6 @@ class ConfigResource(Resource):
     get_appearance = EndpointMethod(config.get_appearance)
     set_appearance = EndpointMethod(config.set_appearance)
     get_routing_config = EndpointMethod(config.get_routing_config)
+    test_webhook = EndpointMethod(config.test_webhook)
+    get_integration_settings = EndpointMethod(config.get_integration_settings)
+    save_integration_settings = EndpointMethod(config.save_integration_settings)

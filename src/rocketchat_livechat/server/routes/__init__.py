@@ -13,6 +13,7 @@ from . import (
     departments,
     general,
     inquiries,
+    integrations,
     message,
     queue,
     room,
@@ -42,6 +43,7 @@ ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
         custom_fields,
         contacts,
         appearance,
+        integrations,
         general,
     )
 )

@@ -9,7 +9,7 @@ from ..api import Context, RouteGroup
 from ..errors import PlainError
 from ..files import with_file_upload
 from ..ratelimit import RateRule
-from ..services import messages, offline
+from ..services import messages, offline, webhooks
 from ..state import ServerState
 from ..store import Doc
 from ..validation import NUMBER, STRING, obj
@@ -122,5 +122,13 @@ async def history(ctx: Context) -> dict[str, Any]:
 
 @routes.post("livechat/offline.message", rate=RateRule(1, 5000), schema=OFFLINE_BODY)
 async def offline_message(ctx: Context) -> dict[str, Any]:
-    offline.send(ctx.state, ctx.params["email"], ctx.params.get("department"))
+    p = ctx.params
+    offline.send(ctx.state, p["email"], p.get("department"))
+    # livechat.offlineMessage: the request awaits the webhook's first attempt
+    payload = webhooks.offline_message_payload(
+        ctx.state, name=p["name"], email=p["email"], message=p["message"]
+    )
+    if payload is not None:
+        delivery = ctx.state.webhooks
+        ctx.after_commit.append(lambda: delivery.send_now(payload))
     return {"message": "Livechat offline message sent"}

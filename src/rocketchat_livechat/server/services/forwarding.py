@@ -27,7 +27,7 @@ from ..errors import MeteorError, PlainError
 from ..ids import random_id
 from ..state import ServerState
 from ..store import Doc
-from . import departments, events, messages, routing
+from . import departments, events, messages, routing, webhooks
 
 TRANSFER_HISTORY = "livechat_transfer_history"
 
@@ -159,11 +159,13 @@ def _forward_to_agent(
     old = room.get("servedBy")
     if old and old["_id"] == agent_id:
         raise PlainError("error-selected-agent-room-agent-are-same")
-    # takeInquiry → assignAgent (subscription, servedBy, `connected` + `uj`, agentData)
-    taken = routing.take(state, inquiry, agent)
+    # assignAgent (subscription, servedBy, `connected` + `uj`, agentData): no afterTakeInquiry
+    taken = routing.take(state, inquiry, agent, taken_hook=False)
     _save_transfer_history(state, room, by, user, data)
     if old:
         _remove_subscriptions(state, taken, old, keep=agent["_id"])
+    # livechat.afterForwardChatToAgent
+    webhooks.session_forwarded(state, room["_id"], old_served_by=old, to_department=False)
 
 
 def _forward_to_department(
@@ -177,6 +179,7 @@ def _forward_to_department(
 ) -> None:
     """``forwardRoomToDepartment``."""
     rid, old = room["_id"], room.get("servedBy")
+    old_department = room.get("departmentId")
     inquiry = state.store.inquiries.find_one({"rid": rid})
     if inquiry is None:
         raise PlainError("error-transferring-inquiry")
@@ -198,6 +201,7 @@ def _forward_to_department(
             events.agent_data(state, rid, None)
         state.store.rooms.update(rid, {"$set": {"departmentId": department["_id"]}})
         routing._requeue(state, room, department["_id"], None)
+        _forwarded_to_department(state, rid, old_department)
         return
     # delegateInquiry: a given agent is kept only when online and allowed to skip the queue
     # (a bot, ``allowAgentSkipQueue``); otherwise the routing method picks the next agent
@@ -212,6 +216,7 @@ def _forward_to_department(
             raise PlainError("error-no-agents-online-in-department")
         _save_transfer_history(state, room, by, user, data)
         _update_chat_department(state, rid, department["_id"])
+        _forwarded_to_department(state, rid, old_department)
         return
     if routed:  # Auto_Selection's getNextAgent counts the chat
         state.store.users.update(agent["_id"], {"$inc": {"livechatCount": 1}})
@@ -220,6 +225,12 @@ def _forward_to_department(
     if old:
         _remove_subscriptions(state, taken, old, keep=agent["_id"])
     _update_chat_department(state, rid, department["_id"])
+    _forwarded_to_department(state, rid, old_department)
+
+
+def _forwarded_to_department(state: ServerState, rid: str, old_department: str | None) -> None:
+    """``livechat.afterForwardChatToDepartment`` (``LivechatSessionForwarded`` webhook)."""
+    webhooks.session_forwarded(state, rid, old_department_id=old_department, to_department=True)
 
 
 def _next_agent(state: ServerState, department_id: str) -> Doc | None:

@@ -11,7 +11,7 @@ from ..errors import MeteorError, PlainError
 from ..ids import random_id
 from ..state import ServerState
 from ..store import Doc, Update
-from . import events
+from . import events, webhooks
 
 #: Rocket.Chat's livechat wrapper fails like this when the insert returned nothing (dup ``_id``)
 DUPLICATE_ID_ERROR = "Cannot convert undefined or null to object"
@@ -124,6 +124,8 @@ def send_visitor_message(
         insert(state, message, room=room, room_update={"$set": {"v.lastMessageTs": message["ts"]}})
         if not room.get("servedBy"):  # a served room's inquiry is taken (``routing.take``)
             _inquiry_last_message(state, message)
+    webhooks.message_saved(state, message)
+    webhooks.lead_capture(state, message)
     return message
 
 
@@ -179,7 +181,9 @@ def send_user_message(
             },
             "$unset": {"waitingResponse": 1},
         }
-    return insert(state, message, room_update=room_update)
+    inserted = insert(state, message, room_update=room_update)
+    webhooks.message_saved(state, inserted)
+    return inserted
 
 
 def edit(
@@ -203,6 +207,7 @@ def edit(
     updated = state.store.messages.update(message["_id"], {"$set": changes})
     assert updated is not None
     events.message(state, updated)
+    webhooks.message_saved(state, updated)  # updateMessage runs afterSaveMessage again
     return updated
 
 

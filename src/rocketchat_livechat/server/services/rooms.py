@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import MeteorError, PlainError
 from ..state import ServerState
 from ..store import Doc
-from . import events, messages
+from . import events, messages, webhooks
 from ._constants import EMAIL_RE, ROCKET_CAT
 
 SURVEY_FIELDS = ("satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness")
@@ -151,6 +151,7 @@ def save_room_info(
     # Rocket.Chat emits ``visitorData`` only from changeRoomVisitor (notifyRoomVisitorChange);
     # the embedded server also tells the room's visitor stream here (issue #12).
     events.visitor_data(state, room["_id"], visitor)
+    webhooks.room_edited(state, room["_id"])  # livechat.saveInfo: closed rooms only
     return visitor
 
 

@@ -22,7 +22,7 @@ from ..errors import MeteorError, PlainError
 from ..ids import object_id, random_id
 from ..state import ServerState
 from ..store import Doc, Sort
-from . import contacts, departments, events, messages, users
+from . import contacts, departments, events, messages, users, webhooks
 from ._constants import ROCKET_CAT
 
 NO_AGENT_ONLINE = ("no-agent-online", "Sorry, no online agents")
@@ -238,6 +238,7 @@ def create_room(
         state.store.visitors.update(visitor["_id"], {"$set": {"lastChat": last_chat}})
         assoc = contacts.association(str(visitor["_id"]), source)
         contacts.set_last_chat(state, contact["_id"], assoc, last_chat)
+    webhooks.session_start(state, room["_id"])  # livechat.newRoom
     messages.system_message(
         state, room["_id"], "livechat-started", "", visitor, token=visitor["token"]
     )
@@ -257,6 +258,7 @@ def _route_new_inquiry(state: ServerState, inquiry: Doc, default_agent: Doc | No
     if inquiry["status"] == "queued":
         events.inquiry(state, "added", inquiry)
         send_queue_positions(state, inquiry.get("department"))
+        webhooks.session_queued(state, inquiry["rid"])  # livechat.chatQueued
     else:
         agent = default_agent if default_agent and is_available(default_agent) else None
         agent = agent or next_agent(state, inquiry.get("department"))
@@ -285,8 +287,12 @@ def send_queue_positions(state: ServerState, department: str | None) -> None:
         events.queue_data(state, inquiry["rid"], spot)
 
 
-def take(state: ServerState, inquiry: Doc, agent: Doc) -> Doc:
-    """Assign the inquiry's room to ``agent`` (auto delegation or ``inquiries.take``)."""
+def take(state: ServerState, inquiry: Doc, agent: Doc, *, taken_hook: bool = True) -> Doc:
+    """Assign the inquiry's room to ``agent`` (auto delegation or ``inquiries.take``).
+
+    ``taken_hook`` runs ``livechat.afterTakeInquiry`` (the ``LivechatSessionTaken`` webhook):
+    ``RoutingManager.takeInquiry`` does, a forward to an agent (``assignAgent``) does not.
+    """
     now = state.now()
     was_queued = inquiry.get("status") == "queued"
     with state.store.transaction():
@@ -315,6 +321,8 @@ def take(state: ServerState, inquiry: Doc, agent: Doc) -> Doc:
     events.user_rooms_changed(state, agent["_id"], "inserted", room)
     if was_queued:
         send_queue_positions(state, inquiry.get("department"))
+    if taken_hook:
+        webhooks.session_taken(state, room["_id"])
     return room
 
 
@@ -386,7 +394,10 @@ def transfer_to_department(
     if room.get("servedBy"):
         room = unassign(state, room)
     state.store.rooms.update(room["_id"], {"$set": {"departmentId": department["_id"]}})
-    return _requeue(state, room, department["_id"], agent)
+    moved = _requeue(state, room, department["_id"], agent)
+    # livechat.afterForwardChatToDepartment
+    webhooks.session_forwarded(state, room["_id"], old_department_id=previous, to_department=True)
+    return moved
 
 
 def _requeue(state: ServerState, room: Doc, department: str | None, agent: Doc | None) -> Doc:
@@ -468,7 +479,10 @@ def close_room(
     extra: Doc = {"transcriptRequested": False}
     if closer == "visitor":
         extra["token"] = room["v"]["token"]
-    messages.system_message(state, room["_id"], "livechat-close", comment, closed_by, **extra)
+    closing = messages.system_message(
+        state, room["_id"], "livechat-close", comment, closed_by, **extra
+    )
+    webhooks.message_saved(state, closing)  # the filter lets livechat-close through
     if (
         state.settings["Livechat_enable_transcript"]
         and not state.settings["Livechat_transcript_send_always"]
@@ -476,6 +490,7 @@ def close_room(
         messages.system_message(state, room["_id"], "command", "promptTranscript", ROCKET_CAT)
     if served:
         events.user_rooms_changed(state, served["_id"], "removed", closed)
+    webhooks.session_closed(state, room["_id"])  # livechat.closeRoom
     return closed
 
 
