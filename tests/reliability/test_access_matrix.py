@@ -455,7 +455,7 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/custom-fields.save": lambda owner: {
         "customFieldData": {"field": "f", "label": "F", "scope": "visitor", "visibility": "visible"}
     },
-    "livechat/custom-fields.delete": lambda owner: {"_id": "f"},
+    "livechat/custom-fields.delete": lambda owner: {"customFieldId": "f"},
     "livechat/custom-fields.remove": lambda owner: {"_id": "f"},
     "livechat/inquiries.take": lambda owner: {"inquiryId": "x"},
     "livechat/room.closeByUser": lambda owner: {"rid": owner.rid},

@@ -184,10 +184,11 @@ def test_custom_field_definitions(http: httpx2.Client, admin: dict[str, str], ag
     )
     denied = http.post("livechat/custom-fields.save", json=body, headers=agent.headers)
     assert error(denied, 403)
-    removed = http.post("livechat/custom-fields.remove", json={"_id": field}, headers=admin).json()
-    assert removed == {"acknowledged": True, "deletedCount": 1, "success": True}
-    again = http.post("livechat/custom-fields.delete", json={"_id": field}, headers=admin).json()
-    assert again["deletedCount"] == 0
+    body = {"customFieldId": field}
+    removed = http.post("livechat/custom-fields.delete", json=body, headers=admin).json()
+    assert removed == {"success": True}
+    again = http.post("livechat/custom-fields.delete", json=body, headers=admin)
+    assert error(again) == {"success": False, "error": "Custom field not found"}
 
 
 def test_settings(
