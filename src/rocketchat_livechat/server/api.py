@@ -333,7 +333,7 @@ async def parse_body(request: Request) -> Any:
         return parse_qs(raw.decode("utf-8", "replace"))
     if "json" in content_type:
         try:
-            return _json_body(raw)
+            return _spread(_json_body(raw))
         except ValueError:  # JSON.parse failed: Rocket.Chat 7 continues with {}
             return {}
         except RecursionError:  # nested beyond Python's parser: a deep array or object
@@ -342,9 +342,10 @@ async def parse_body(request: Request) -> Any:
 
 
 def _spread(body: Any) -> Any:
-    """``{...body}``: Rocket.Chat spreads a JSON body into an object (``7`` → ``{}``).
+    """``{...body}``: Rocket.Chat's router spreads a parsed JSON body (``7`` → ``{}``).
 
-    A string spreads into its characters by index; arrays stay (``livechat/appearance``).
+    A string spreads into its characters by index. Arrays stay arrays here (``POST
+    livechat/appearance`` takes one), so ``[1]`` is still refused with ``must be object``.
     """
     if isinstance(body, dict | list):
         return body
@@ -410,8 +411,6 @@ async def _run(ctx: Context, headers: dict[str, str]) -> Result:
         ctx.params = ctx.query
     elif not endpoint.raw_body:
         ctx.params = await parse_body(request)
-    if endpoint.method != "GET" and not endpoint.raw_body:
-        ctx.params = _spread(ctx.params)
     if endpoint.schema is not None:
         try:
             ctx.params = validate(ctx.params, endpoint.schema)

@@ -111,25 +111,32 @@ def _type_matches(value: Any, name: str) -> bool:
 
 
 def _check_type(value: Any, schema: Schema, mode: bool | str) -> Any:
+    """AJV's type check with coercion (``coerceData`` in ``ajv/lib/compile/validate/dataType``).
+
+    The message names the declared types only (``nullable`` adds no ``null``). With
+    ``coerceTypes: 'array'`` a one-item array is unwrapped first; AJV 8 takes the item as it is
+    only for a single non-nullable type (its generated check for several types can never pass),
+    else it goes on coercing the item: ``["x"]`` for a nullable string is refused, ``["5"]`` for
+    a number is 5.
+    """
     declared = schema.get("type")
     if declared is None:
         return value
-    types = [declared] if isinstance(declared, str) else list(declared)
-    if schema.get("nullable") and "null" not in types:
-        types.append("null")
+    named = [declared] if isinstance(declared, str) else list(declared)
+    types = [*named, "null"] if schema.get("nullable") and "null" not in named else named
     if any(_type_matches(value, t) for t in types):
         return value
     if mode is False:
-        raise _AjvError(f"must be {','.join(types)}")
+        raise _AjvError(f"must be {','.join(named)}")
     if mode == "array" and isinstance(value, list) and len(value) == 1:
-        if any(_type_matches(value[0], t) for t in types):
-            return value[0]
         value = value[0]
+        if len(types) == 1 and _type_matches(value, types[0]):
+            return value
     for t in types:
         coerced = _coerce(value, t, mode)
         if coerced is not _NO:
             return coerced
-    raise _AjvError(f"must be {','.join(types)}")
+    raise _AjvError(f"must be {','.join(named)}")
 
 
 def _validate_object(value: dict[str, Any], schema: Schema, mode: bool | str) -> None:
@@ -272,11 +279,13 @@ def rest_typings(name: str) -> dict[str, Any]:
     """The schema of Rocket.Chat's validator ``name`` (npm ``@rocket.chat/rest-typings``).
 
     Exported from the release the contract tests bundle (``scripts/export_rest_typings.mjs``),
-    marked with its coercion mode (``x-coerce``). A fresh copy: callers may adapt it.
+    marked with its coercion mode (``x-coerce``) and its name (``x-validator``, which the
+    differential contract test reads). A fresh copy: callers may adapt it.
     """
     entry = _rest_typings()["validators"][name]
     schema: dict[str, Any] = copy.deepcopy(entry["schema"])
     schema["x-coerce"] = entry["coerce"]
+    schema["x-validator"] = name
     return schema
 
 

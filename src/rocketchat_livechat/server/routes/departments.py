@@ -11,23 +11,21 @@ from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, PlainError
 from ..services import departments
-from ..validation import ANY, ARRAY, PAGINATION, STRING, Maybe, ObjectIncluding, check, obj
+from ..validation import (
+    ANY,
+    ARRAY,
+    Maybe,
+    ObjectIncluding,
+    check,
+    rest_typings,
+)
 from ._common import page, sort_spec
 
 routes = RouteGroup()
 
 _VIEW = ("view-livechat-departments", "view-l-room")
 _BOOL_STRING = {"type": "string", "enum": ["true", "false"]}
-LIST_QUERY = obj(
-    {
-        **PAGINATION,
-        "text": STRING,
-        "onlyMyDepartments": _BOOL_STRING,
-        "enabled": _BOOL_STRING,
-        "excludeDepartmentId": STRING,
-        "showArchived": _BOOL_STRING,
-    }
-)
+LIST_QUERY = rest_typings("isGETLivechatDepartmentProps")
 BODY_PATTERN = {"department": dict, "agents": Maybe([ANY]), "departmentUnit": Maybe(dict)}
 
 

@@ -10,28 +10,13 @@ from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Forbidden, PlainError
 from ..store import Doc
-from ..validation import PAGINATION, STRING, STRINGS, obj
+from ..validation import rest_typings
 from ._common import page, parse_json_param, sort_spec
 
 routes = RouteGroup()
 
 _BOOLISH = {"type": ["string", "boolean"]}
-ROOMS_QUERY = obj(
-    {
-        **PAGINATION,
-        "createdAt": STRING,
-        "closedAt": STRING,
-        "customFields": STRING,
-        "agents": STRINGS,
-        "roomName": STRING,
-        "departmentId": STRING,
-        "open": _BOOLISH,
-        "onhold": _BOOLISH,
-        "queued": _BOOLISH,
-        "tags": STRINGS,
-        "units": STRINGS,
-    }
-)
+ROOMS_QUERY = rest_typings("isGETLivechatRoomsParams")
 
 
 def _date_range(raw: str | None, name: str) -> dict[str, datetime]:

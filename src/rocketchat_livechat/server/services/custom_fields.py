@@ -10,6 +10,7 @@ from ..errors import Failure
 from ..state import ServerState
 from ..store import Doc, Sort
 
+
 def search(state: ServerState, text: str | None, sort: Sort) -> list[Doc]:
     """The definitions whose ``_id`` or ``label`` contains ``text`` (any case), sorted."""
     found = state.store.custom_fields.find(sort=sort)
