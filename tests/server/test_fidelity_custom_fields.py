@@ -61,7 +61,12 @@ def plain_user(http: httpx2.Client, admin: dict[str, str]) -> dict[str, str]:
 def test_save_needs_a_login_and_the_manager_permission(
     http: httpx2.Client, plain_user: dict[str, str]
 ) -> None:
-    data = {"field": "test_field", "label": "Test Field", "scope": "visitor", "visibility": "public"}
+    data = {
+        "field": "test_field",
+        "label": "Test Field",
+        "scope": "visitor",
+        "visibility": "public",
+    }
     body = {"customFieldId": None, "customFieldData": data}
     assert http.post(SAVE, json=body).status_code == 401
     assert error(http.post(SAVE, json=body, headers=plain_user), 403) == {
