@@ -24,8 +24,10 @@ from ._common import page, sort_spec
 routes = RouteGroup()
 
 _VIEW = ("view-livechat-departments", "view-l-room")
-_BOOL_STRING = {"type": "string", "enum": ["true", "false"]}
 LIST_QUERY = rest_typings("isGETLivechatDepartmentProps")
+#: ``validateParams: {POST: isPOSTLivechatDepartmentProps}`` (strings coerced, required fields),
+#: then the route's own ``check``
+CREATE_BODY = rest_typings("isPOSTLivechatDepartmentProps")
 BODY_PATTERN = {"department": dict, "agents": Maybe([ANY]), "departmentUnit": Maybe(dict)}
 
 
@@ -51,7 +53,12 @@ async def list_departments(ctx: Context) -> dict[str, Any]:
     return page(ctx, "departments", found)
 
 
-@routes.post("livechat/department", auth=True, permissions=("manage-livechat-departments",))
+@routes.post(
+    "livechat/department",
+    auth=True,
+    permissions=("manage-livechat-departments",),
+    schema=CREATE_BODY,
+)
 async def create_department(ctx: Context) -> dict[str, Any]:
     check(ctx.params, BODY_PATTERN)
     dept = departments.save(ctx.state, None, ctx.params["department"], ctx.params.get("agents"))
