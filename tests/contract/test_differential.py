@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -250,3 +252,18 @@ def test_server_accepts_exactly_what_the_validator_accepts(
         assert body == {"success": False, "errorType": "error-invalid-params", "error": expected}
     else:
         assert body["error"] == f"{expected} [invalid-params]", where
+
+
+def test_the_exported_schemas_match_the_bundled_validators(
+    validators: Validators,  # noqa: F811  (skips without node or the bundle)
+) -> None:
+    """``server/rest_typings.json`` is ``scripts/export_rest_typings.mjs``'s output."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        ["node", "scripts/export_rest_typings.mjs", "--check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
