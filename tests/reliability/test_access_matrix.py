@@ -509,9 +509,18 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/custom-fields.save": lambda owner: {
         "customFieldData": {"field": "f", "label": "F", "scope": "visitor", "visibility": "visible"}
     },
-    "livechat/custom-fields.delete": lambda owner: {"_id": "f"},
+    "livechat/custom-fields.delete": lambda owner: {"customFieldId": "f"},
     "livechat/custom-fields.remove": lambda owner: {"_id": "f"},
     "livechat/inquiries.take": lambda owner: {"inquiryId": "x"},
+    "livechat/department": lambda owner: {
+        "department": {
+            "name": "D",
+            "email": "d@example.com",
+            "enabled": True,
+            "showOnRegistration": True,
+            "showOnOfflineForm": True,
+        }
+    },
     "livechat/room.closeByUser": lambda owner: {"rid": owner.rid},
     "livechat/room.forward": lambda owner: {"roomId": owner.rid, "userId": "x"},
     "livechat/users/:type": lambda owner: {"username": "nobody"},

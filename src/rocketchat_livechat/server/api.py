@@ -42,7 +42,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from . import auth
-from .errors import ApiError, PermissionDenied, PlainError, TooManyRequests, Unauthorized
+from .errors import (
+    ApiError,
+    InvalidParams,
+    PermissionDenied,
+    PlainError,
+    TooManyRequests,
+    TypedInvalidParams,
+    Unauthorized,
+)
 from .ratelimit import RateRule
 from .responses import NO_CACHE_HEADERS, json_response
 from .state import ServerState
@@ -101,6 +109,9 @@ class Endpoint:
     schema: Schema | None = None
     deprecation: Deprecation | None = None
     raw_body: bool = False
+    #: a typed route (``API.v1.get/post(path, {query|body: validator}, action)``): validation
+    #: errors are ``error-invalid-params`` without the ``[invalid-params]`` suffix
+    typed: bool = False
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -186,29 +197,60 @@ def decode_uri(text: str) -> str:
 
 
 def parse_qs(raw: str) -> dict[str, Any]:
-    """Parse a query/form string like Node's ``qs`` (``a[]=x``, ``a[k]=v``, repeated keys)."""
+    """Parse a query/form string like Node's ``qs`` (Rocket.Chat's query parser).
+
+    ``a[]=x`` and ``a[0]=x`` build arrays, ``a[b][c]=x`` nested objects (five levels deep, the
+    rest of the key kept as one segment, as ``qs`` does), repeated keys a list.
+    """
     result: dict[str, Any] = {}
     for key, value in parse_qsl(raw, keep_blank_values=True):
-        match = re.fullmatch(r"([^\[\]]+)\[([^\[\]]*)\]", key)
-        if match is None:
-            current = result.get(key)
-            if current is None:
-                result[key] = value
-            elif isinstance(current, list):
-                current.append(value)
-            else:
-                result[key] = [current, value]
+        match = re.match(r"^([^\[]+)((?:\[[^\[\]]*\]){1,5})(.*)$", key)
+        if match is None or match.group(1) == "":
+            _qs_merge(result, key, value)
             continue
-        name, sub = match.groups()
-        if sub == "" or sub.isdigit():
-            bucket = result.setdefault(name, [])
-            if isinstance(bucket, list):
-                bucket.append(value)
-        else:
-            bucket = result.setdefault(name, {})
-            if isinstance(bucket, dict):
-                bucket[sub] = value
+        head, brackets, rest = match.groups()
+        segments = [head, *re.findall(r"\[([^\[\]]*)\]", brackets)]
+        if rest:
+            segments.append(rest)
+        _qs_assign(result, segments, value)
     return result
+
+
+def _qs_merge(target: dict[str, Any], key: str, value: Any) -> None:
+    current = target.get(key)
+    if key not in target:
+        target[key] = value
+    elif isinstance(current, list):
+        current.append(value)
+    else:
+        target[key] = [current, value]
+
+
+def _qs_assign(target: dict[str, Any], segments: list[str], value: Any) -> None:
+    name, rest = segments[0], segments[1:]
+    if not rest:
+        _qs_merge(target, name, value)
+        return
+    sub = rest[0]
+    if sub == "" or (sub.isdigit() and int(sub) <= 20):
+        bucket = target.setdefault(name, [])
+        if isinstance(bucket, str):
+            bucket = target[name] = [bucket]
+        if isinstance(bucket, list):
+            if len(rest) == 1:
+                bucket.append(value)
+            else:
+                holder: dict[str, Any] = {}
+                _qs_assign(holder, ["x", *rest[1:]], value)
+                bucket.append(holder["x"])
+        elif isinstance(bucket, dict):
+            _qs_assign(bucket, rest, value)
+        return
+    bucket = target.setdefault(name, {})
+    if isinstance(bucket, list):
+        bucket = target[name] = {str(i): v for i, v in enumerate(bucket)}
+    if isinstance(bucket, dict):
+        _qs_assign(bucket, rest, value)
 
 
 class Context:
@@ -269,7 +311,11 @@ _BODY_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 def _json_body(raw: bytes) -> Any:
     """``json.loads(raw)`` (any UTF encoding) without building a decoder per request."""
-    return _BODY_DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
+    text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+    value = _BODY_DECODER.decode(text)
+    if "\\u" in text or _SURROGATE.search(text):  # maybe a lone surrogate: walk the value
+        value = _well_formed(value)
+    return value
 
 
 async def parse_body(request: Request) -> Any:
@@ -290,12 +336,39 @@ async def parse_body(request: Request) -> Any:
         return parse_qs(raw.decode("utf-8", "replace"))
     if "json" in content_type:
         try:
-            return _json_body(raw)
+            return _spread(_json_body(raw))
         except ValueError:  # JSON.parse failed: Rocket.Chat 7 continues with {}
             return {}
         except RecursionError:  # nested beyond Python's parser: a deep array or object
             return [] if raw.lstrip().startswith(b"[") else {}
     return raw.decode("utf-8", "replace")
+
+
+def _spread(body: Any) -> Any:
+    """``{...body}``: Rocket.Chat's router spreads a parsed JSON body (``7`` → ``{}``).
+
+    A string spreads into its characters by index. Arrays stay arrays here (``POST
+    livechat/appearance`` takes one), so ``[1]`` is still refused with ``must be object``.
+    """
+    if isinstance(body, dict | list):
+        return body
+    if isinstance(body, str):
+        return {str(i): char for i, char in enumerate(body)}
+    return {}
+
+
+def _well_formed(value: Any) -> Any:
+    """Lone surrogates (``"\\ud800"``) become U+FFFD, as they do on the way into MongoDB."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_well_formed(v) for v in value]
+    if isinstance(value, dict):
+        return {_well_formed(k): _well_formed(v) for k, v in value.items()}
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _optional_user(request: Request, state: ServerState) -> Doc | None:
@@ -342,7 +415,12 @@ async def _run(ctx: Context, headers: dict[str, str]) -> Result:
     elif not endpoint.raw_body:
         ctx.params = await parse_body(request)
     if endpoint.schema is not None:
-        ctx.params = validate(ctx.params, endpoint.schema)
+        try:
+            ctx.params = validate(ctx.params, endpoint.schema)
+        except InvalidParams as exc:
+            if endpoint.typed:
+                raise TypedInvalidParams(exc.messages) from None
+            raise
     _check_permissions(ctx)
     if endpoint.method == "GET" or endpoint.raw_body:
         return await endpoint.handler(ctx)

@@ -89,6 +89,21 @@ class InvalidParams(ApiError):
         )
 
 
+class TypedInvalidParams(ApiError):
+    """A validator failure on a typed route (``API.v1.post(path, {body: validator}, action)``).
+
+    Rocket.Chat's ``Router`` answers ``{success: false, errorType: 'error-invalid-params',
+    error: <AJV messages joined by '\\n '>}`` without a suffix (``apps/meteor/app/api/server/
+    router.ts``).
+    """
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__(
+            {"success": False, "errorType": "error-invalid-params", "error": "\n ".join(messages)}
+        )
+
+
 class Failure(ApiError):
     """``API.v1.failure()``, ``failure("text")`` or ``failure({...})``."""
 

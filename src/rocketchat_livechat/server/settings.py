@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "API_Enable_Rate_Limiter_Limit_Time_Default": 60000,
     "API_Enable_CORS": False,
     "API_CORS_Origin": "*",
+    # 2FA (apps/meteor/server/settings/accounts.ts); no user has TOTP or email 2FA here
+    "Accounts_TwoFactorAuthentication_Enabled": True,
+    "Accounts_TwoFactorAuthentication_By_TOTP_Enabled": True,
+    "Accounts_TwoFactorAuthentication_By_Email_Enabled": True,
     "Accounts_TwoFactorAuthentication_Enforce_Password_Fallback": True,
     # avatars (unauthenticated access blocked by default since 7.0, RocketChat/Rocket.Chat#33035)
     "Accounts_AvatarBlockUnauthenticatedAccess": True,
@@ -42,6 +46,8 @@ DEFAULTS: dict[str, Any] = {
     "Message_KeepHistory": False,
     "Message_ShowDeletedStatus": False,
     "Message_MaxAllowedSize": 5000,
+    "Message_QuoteChainLimit": 2,
+    "UI_Use_Real_Name": False,
     "Message_Read_Receipt_Enabled": False,
     # files
     "FileUpload_Enabled": True,

@@ -186,7 +186,7 @@ class LivechatTestServer:
     def _restore_custom_fields(self) -> None:
         for name, previous in self._saved_custom_fields.items():
             if previous is None:
-                self._post("livechat/custom-fields.remove", {"_id": name})
+                self._post("livechat/custom-fields.delete", {"customFieldId": name})
             else:
                 data = {k: previous[k] for k in _CUSTOM_FIELD_KEYS if k in previous}
                 self._save_custom_field({"field": name, **data}, exists=True)

@@ -102,19 +102,7 @@ def test_custom_fields(
     livechat_client: LivechatClient, livechat_server: LivechatTestServer
 ) -> None:
     for field in ("plan", "city"):
-        livechat_server.http.post(
-            "/api/v1/livechat/custom-fields.save",
-            json={
-                "customFieldId": None,
-                "customFieldData": {
-                    "field": field,
-                    "label": field.title(),
-                    "scope": "visitor",
-                    "visibility": "visible",
-                },
-            },
-            headers=livechat_server.admin_headers,
-        ).raise_for_status()
+        livechat_server.define_custom_field(field, label=field.title())
     token = register(livechat_client)
     one = livechat_client.visitor.set_custom_field(token, "plan", "gold")
     assert (one.key, one.value, one.overwrite) == ("plan", "gold", True)
@@ -157,8 +145,8 @@ def test_custom_field_with_a_value_is_kept_without_overwrite(
         assert visitor.livechat_data[field] == "gold"
     finally:
         livechat_server.http.post(
-            "/api/v1/livechat/custom-fields.remove",
-            json={"_id": field},
+            "/api/v1/livechat/custom-fields.delete",
+            json={"customFieldId": field},
             headers=livechat_server.admin_headers,
         ).raise_for_status()
 

@@ -8,17 +8,15 @@ from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, Forbidden, NotFound, PlainError
 from ..services import departments, routing, users, visitors
-from ..validation import STRING, STRINGS, obj
+from ..validation import STRING, STRINGS, obj, rest_typings
 from ._common import visitor_or_fail, visitor_room
 
 routes = RouteGroup()
 
-NEXT_QUERY = obj({"department": STRING})
+NEXT_QUERY = rest_typings("isGETAgentNextToken")
 #: ``isGETLivechatAgentsAgentIdDepartmentsParams``
-AGENT_DEPARTMENTS_QUERY = obj({"enabledDepartmentsOnly": STRING})
-STATUS_BODY = obj(
-    {"status": {"type": "string", "enum": ["available", "not-available"]}, "agentId": STRING}
-)
+AGENT_DEPARTMENTS_QUERY = rest_typings("isGETLivechatAgentsAgentIdDepartmentsParams")
+STATUS_BODY = rest_typings("isPOSTLivechatAgentStatusProps")
 
 
 @routes.get("livechat/agent.info/:rid/:token")

@@ -6,11 +6,11 @@ from typing import Any
 
 from ..api import Context, RouteGroup
 from ..services.config import build_config, routing_config
-from ..validation import STRING, obj
+from ..validation import rest_typings
 
 routes = RouteGroup()
 
-CONFIG_QUERY = obj({"token": STRING, "department": STRING, "businessUnit": STRING})
+CONFIG_QUERY = rest_typings("isGETLivechatConfigParams")
 
 
 @routes.get("livechat/config", schema=CONFIG_QUERY)

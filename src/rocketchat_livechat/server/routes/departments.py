@@ -12,23 +12,23 @@ from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, PlainError
 from ..services import departments
-from ..validation import ANY, ARRAY, PAGINATION, STRING, Maybe, ObjectIncluding, check, obj
+from ..validation import (
+    ANY,
+    ARRAY,
+    Maybe,
+    ObjectIncluding,
+    check,
+    rest_typings,
+)
 from ._common import page, parse_json_param, sort_spec
 
 routes = RouteGroup()
 
 _VIEW = ("view-livechat-departments", "view-l-room")
-_BOOL_STRING = {"type": "string", "enum": ["true", "false"]}
-LIST_QUERY = obj(
-    {
-        **PAGINATION,
-        "text": STRING,
-        "onlyMyDepartments": _BOOL_STRING,
-        "enabled": _BOOL_STRING,
-        "excludeDepartmentId": STRING,
-        "showArchived": _BOOL_STRING,
-    }
-)
+LIST_QUERY = rest_typings("isGETLivechatDepartmentProps")
+#: ``validateParams: {POST: isPOSTLivechatDepartmentProps}`` (strings coerced, required fields),
+#: then the route's own ``check``
+CREATE_BODY = rest_typings("isPOSTLivechatDepartmentProps")
 BODY_PATTERN = {"department": dict, "agents": Maybe([ANY]), "departmentUnit": Maybe(dict)}
 
 
@@ -54,7 +54,12 @@ async def list_departments(ctx: Context) -> dict[str, Any]:
     return page(ctx, "departments", found)
 
 
-@routes.post("livechat/department", auth=True, permissions=("manage-livechat-departments",))
+@routes.post(
+    "livechat/department",
+    auth=True,
+    permissions=("manage-livechat-departments",),
+    schema=CREATE_BODY,
+)
 async def create_department(ctx: Context) -> dict[str, Any]:
     check(ctx.params, BODY_PATTERN)
     dept = departments.save(ctx.state, None, ctx.params["department"], ctx.params.get("agents"))

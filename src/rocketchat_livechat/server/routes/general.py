@@ -118,16 +118,56 @@ async def get_setting(ctx: Context) -> dict[str, Any]:
     return {"_id": name, "value": ctx.state.settings[name]}
 
 
+def _second_factor_methods(ctx: Context) -> list[str]:
+    """The user's active methods in Rocket.Chat's order (``getMethodByNameOrFirstActiveForUser``):
+    TOTP and email when enabled for the user (this server enables neither for anyone), then the
+    password fallback (``PasswordCheckFallback.isEnabled``: ``Accounts_TwoFactorAuthentication_
+    Enforce_Password_Fallback`` and a password set)."""
+    settings, user = ctx.state.settings, ctx.me
+    methods = []
+    services = user.get("services") or {}
+    if settings.get("Accounts_TwoFactorAuthentication_By_TOTP_Enabled", True) and (
+        services.get("totp") or {}
+    ).get("enabled"):
+        methods.append("totp")
+    if settings.get("Accounts_TwoFactorAuthentication_By_Email_Enabled", True) and (
+        services.get("email2fa") or {}
+    ).get("enabled"):
+        methods.append("email")
+    fallback = settings["Accounts_TwoFactorAuthentication_Enforce_Password_Fallback"]
+    if fallback and (services.get("password") or {}).get("pbkdf2"):
+        methods.append("password")
+    return methods
+
+
 def _check_password_2fa(ctx: Context) -> None:
-    """Rocket.Chat's 2FA password fallback: ``X-2fa-Code`` (password or its SHA-256)."""
-    code = ctx.request.headers.get("x-2fa-code")
-    method = ctx.request.headers.get("x-2fa-method", "password")
-    details = {"method": "password", "availableMethods": ["password"]}
+    """``twoFactorRequired`` routes: Rocket.Chat's ``checkCodeForUser``
+    (``apps/meteor/app/2fa/server/code/index.ts``).
+
+    Nothing is asked when ``Accounts_TwoFactorAuthentication_Enabled`` is off or the user has no
+    method (``getSecondFactorMethod`` finds none: no TOTP, no email 2FA and the password
+    fallback off). The code and method come from ``X-2fa-Code`` and ``X-2fa-Method`` (both, or
+    neither is used); the password method takes the password's SHA-256 hex digest (this server
+    also takes the password itself).
+    """
+    settings = ctx.state.settings
+    if not settings.get("Accounts_TwoFactorAuthentication_Enabled", True):
+        return
+    headers = ctx.request.headers
+    code, method = headers.get("x-2fa-code"), headers.get("x-2fa-method")
+    if not (code and method):
+        code = method = None
+    available = _second_factor_methods(ctx)
+    selected = method if method in ("totp", "email", "password") else None
+    selected = selected or (available[0] if available else None)
+    if selected is None:
+        return
     if not code:
+        details = {"method": selected, "availableMethods": available}
         raise MeteorError("totp-required", "TOTP Required", details)
     digest = code if len(code) == 64 else auth.sha256_hex(code)
-    if method != "password" or not auth.verify_password(ctx.me, {"digest": digest}):
-        raise MeteorError("totp-invalid", "TOTP Invalid", {"method": method})
+    if selected != "password" or not auth.verify_password(ctx.me, {"digest": digest}):
+        raise MeteorError("totp-invalid", "TOTP Invalid", {"method": selected})
 
 
 @routes.post("settings/:_id", auth=True, permissions=("edit-privileged-setting",))

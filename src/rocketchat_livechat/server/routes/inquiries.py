@@ -8,14 +8,14 @@ from ..api import Context, Deprecation, RouteGroup
 from ..errors import Failure, MeteorError
 from ..services import routing, users
 from ..store import Doc
-from ..validation import PAGINATION, STRING, obj
+from ..validation import PAGINATION, STRING, obj, rest_typings
 from ._common import page, sort_spec
 
 routes = RouteGroup()
 
 LIST_QUERY = obj({**PAGINATION, "department": STRING})
-GET_ONE_QUERY = obj({"roomId": STRING}, ("roomId",))
-TAKE_BODY = obj({"inquiryId": STRING, "userId": STRING}, ("inquiryId",))
+GET_ONE_QUERY = rest_typings("isGETLivechatInquiriesGetOneParams")
+TAKE_BODY = rest_typings("isPOSTLivechatInquiriesTakeParams")
 _LIST_FIELDS = ("_id", "rid", "name", "ts", "status", "department")
 
 

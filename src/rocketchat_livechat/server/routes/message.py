@@ -12,44 +12,17 @@ from ..ratelimit import RateRule
 from ..services import messages, offline, webhooks
 from ..state import ServerState
 from ..store import Doc
-from ..validation import NUMBER, STRING, obj
+from ..validation import rest_typings
 from ._common import visitor_or_fail, visitor_room
 
 routes = RouteGroup()
 
-SEND_BODY = obj(
-    {
-        "token": STRING,
-        "rid": STRING,
-        "msg": STRING,
-        "_id": STRING,
-        "agent": obj({"agentId": STRING, "username": STRING}, ("agentId", "username")),
-    },
-    ("token", "rid", "msg"),
-)
-GET_QUERY = obj({"token": STRING, "rid": STRING}, ("token", "rid"))
-EDIT_BODY = obj({"token": STRING, "rid": STRING, "msg": STRING}, ("token", "rid", "msg"))
-DELETE_BODY = obj(
-    {"token": STRING, "rid": STRING, "count": NUMBER, "offset": NUMBER, "sort": STRING},
-    ("token", "rid"),
-)
-HISTORY_QUERY = obj(
-    {
-        "token": STRING,
-        "searchText": STRING,
-        "count": NUMBER,
-        "offset": NUMBER,
-        "sort": STRING,
-        "ls": STRING,
-        "end": STRING,
-        "limit": NUMBER,
-    },
-    ("token",),
-)
-OFFLINE_BODY = obj(
-    {"name": STRING, "email": STRING, "message": STRING, "department": STRING, "host": STRING},
-    ("name", "email", "message"),
-)
+SEND_BODY = rest_typings("isPOSTLivechatMessageParams")
+GET_QUERY = rest_typings("isGETLivechatMessageIdParams")
+EDIT_BODY = rest_typings("isPUTLivechatMessageIdParams")
+DELETE_BODY = rest_typings("isDELETELivechatMessageIdParams")
+HISTORY_QUERY = rest_typings("isGETLivechatMessagesHistoryRidParams")
+OFFLINE_BODY = rest_typings("isPOSTLivechatOfflineMessageParams")
 
 
 @routes.post("livechat/message", schema=SEND_BODY)

@@ -6,22 +6,13 @@ from typing import Any
 
 from ..api import Context, RouteGroup
 from ..services import queue
-from ..validation import NUMBER, STRING, obj
+from ..validation import rest_typings
 from ._common import pagination, sort_spec
 
 routes = RouteGroup()
 
 #: ``isGETLivechatQueueParams``
-QUEUE_QUERY = obj(
-    {
-        "count": NUMBER,
-        "offset": NUMBER,
-        "sort": STRING,
-        "agentId": STRING,
-        "departmentId": STRING,
-        "includeOfflineAgents": STRING,
-    }
-)
+QUEUE_QUERY = rest_typings("isGETLivechatQueueParams")
 
 
 @routes.get("livechat/queue", auth=True, permissions=("view-l-room",), schema=QUEUE_QUERY)

@@ -10,7 +10,7 @@ from ..api import Context, Deprecation, RouteGroup
 from ..errors import ApiError, Failure, Forbidden, MeteorError, PlainError
 from ..ratelimit import RateRule
 from ..services import forwarding, rooms, routing
-from ..validation import BOOLEAN, STRING, STRINGS, Maybe, check, obj
+from ..validation import STRING, STRINGS, Maybe, check, obj, rest_typings
 from ._common import page, sort_spec, visitor_or_fail, visitor_room
 
 routes = RouteGroup()
@@ -22,40 +22,11 @@ ROOM_QUERY = {
     "sla": Maybe(str),
     "priority": Maybe(str),
 }
-TOKEN_RID_BODY = obj({"token": STRING, "rid": STRING}, ("token", "rid"))
-SURVEY_BODY = obj(
-    {
-        "token": STRING,
-        "rid": STRING,
-        "data": {
-            "type": "array",
-            "minItems": 1,
-            "items": obj({"name": STRING, "value": STRING}, ("name", "value")),
-        },
-    },
-    ("token", "rid", "data"),
-)
-TRANSFER_BODY = obj(
-    {"token": STRING, "rid": STRING, "department": STRING}, ("token", "rid", "department")
-)
-TRANSCRIPT_BODY = obj({"token": STRING, "rid": STRING, "email": STRING}, ("token", "rid", "email"))
-CLOSE_BY_USER_BODY = obj(
-    {
-        "rid": STRING,
-        "comment": STRING,
-        "tags": STRINGS,
-        "generateTranscriptPdf": BOOLEAN,
-        "forceClose": BOOLEAN,
-        "transcriptEmail": obj(
-            {
-                "sendToVisitor": BOOLEAN,
-                "requestData": obj({"email": STRING, "subject": STRING}, ("email", "subject")),
-            },
-            ("sendToVisitor",),
-        ),
-    },
-    ("rid",),
-)
+TOKEN_RID_BODY = rest_typings("isPOSTLivechatRoomCloseParams")
+SURVEY_BODY = rest_typings("isPOSTLivechatRoomSurveyParams")
+TRANSFER_BODY = rest_typings("isPOSTLivechatVisitorDepartmentTransferParams")
+TRANSCRIPT_BODY = rest_typings("isPOSTLivechatTranscriptParams")
+CLOSE_BY_USER_BODY = rest_typings("isPOSTLivechatRoomCloseByUserParams")
 
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 #: rest-typings ``isLiveChatRoomForwardProps``
@@ -253,32 +224,7 @@ _CUSTOM_VALUES: dict[str, Any] = {
     "patternProperties": {".*": STRING},
     "nullable": True,
 }
-SAVE_INFO_BODY = obj(
-    {
-        "guestData": obj(
-            {
-                "_id": STRING,
-                "name": {**STRING, "nullable": True},
-                "email": {**STRING, "nullable": True},
-                "phone": {**STRING, "nullable": True},
-                "livechatData": _CUSTOM_VALUES,
-            },
-            ("_id",),
-        ),
-        "roomData": obj(
-            {
-                "_id": STRING,
-                "topic": {**STRING, "nullable": True},
-                "tags": {**STRINGS, "nullable": True},
-                "livechatData": {"type": "object", "nullable": True},
-                "priorityId": {**STRING, "nullable": True},
-                "slaId": {**STRING, "nullable": True},
-            },
-            ("_id",),
-        ),
-    },
-    ("guestData", "roomData"),
-)
+SAVE_INFO_BODY = rest_typings("isLiveChatRoomSaveInfoProps")
 
 
 @routes.post(

@@ -11,22 +11,14 @@ from ..errors import Failure, Forbidden, MeteorError, PlainError
 from ..services import users
 from ..services.departments import department_ids_of
 from ..store import Doc
-from ..validation import BOOLEAN, PAGINATION, STRING, obj
+from ..validation import rest_typings
 from ._common import page, sort_spec
 
 routes = RouteGroup()
 
 ROLES = {"agent": "livechat-agent", "manager": "livechat-manager"}
-LIST_QUERY = obj(
-    {
-        **PAGINATION,
-        "text": STRING,
-        "onlyAvailable": BOOLEAN,
-        "excludeId": STRING,
-        "showIdleAgents": BOOLEAN,
-    }
-)
-ADD_BODY = obj({"username": STRING}, ("username",))
+LIST_QUERY = rest_typings("isLivechatUsersManagerGETProps")
+ADD_BODY = rest_typings("isPOSTLivechatUsersTypeProps")
 _FIELDS = ("_id", "username", "name", "status", "statusLivechat", "emails", "livechat")
 
 

@@ -10,7 +10,7 @@ from ..errors import Failure, MeteorError, PlainError
 from ..ratelimit import RateRule
 from ..services import messages, rooms, visitors
 from ..services._constants import ROCKET_CAT
-from ..validation import BOOLEAN, STRING, check, obj
+from ..validation import BOOLEAN, STRING, check, obj, rest_typings
 from ._common import visitor_or_fail
 
 routes = RouteGroup()
@@ -43,25 +43,9 @@ VISITOR_BODY = obj(
     },
     ("visitor",),
 )
-CUSTOM_FIELD_BODY = obj(
-    {"token": STRING, "key": STRING, "value": STRING, "overwrite": BOOLEAN},
-    ("token", "key", "value", "overwrite"),
-)
-CUSTOM_FIELDS_BODY = obj(
-    {"token": STRING, "customFields": {"type": "array", "items": _CUSTOM_FIELD}},
-    ("token", "customFields"),
-)
-PAGE_VISITED_BODY = obj(
-    {
-        "token": STRING,
-        "rid": STRING,
-        "pageInfo": obj(
-            {"title": STRING, "change": STRING, "location": obj({"href": STRING}, ("href",))},
-            ("title", "change", "location"),
-        ),
-    },
-    ("token", "pageInfo"),
-)
+CUSTOM_FIELD_BODY = rest_typings("isPOSTLivechatCustomFieldParams")
+CUSTOM_FIELDS_BODY = rest_typings("isPOSTLivechatCustomFieldsParams")
+PAGE_VISITED_BODY = rest_typings("isPOSTLivechatPageVisitedParams")
 
 
 def _connection_data(ctx: Context) -> dict[str, Any]:

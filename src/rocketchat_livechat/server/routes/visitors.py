@@ -14,27 +14,21 @@ from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import PlainError
 from ..store import Doc
-from ..validation import PAGINATION, STRING, obj
+from ..validation import PAGINATION, rest_typings
 from ._common import page, sort_spec
 
 routes = RouteGroup()
 
 _VIEW = ("view-l-room",)
 _PAGING = {k: PAGINATION[k] for k in ("count", "offset", "sort")}
-INFO_QUERY = obj({"visitorId": STRING}, ("visitorId",))
-PAGES_QUERY = obj(_PAGING)
-HISTORY_QUERY = obj(_PAGING)
-SEARCH_CHATS_QUERY = obj(
-    {
-        **_PAGING,
-        "searchText": STRING,
-        "closedChatsOnly": STRING,
-        "servedChatsOnly": STRING,
-        "source": STRING,
-    }
+INFO_QUERY = rest_typings("isLivechatVisitorsInfoProps")
+PAGES_QUERY = rest_typings("isGETLivechatVisitorsPagesVisitedRoomIdParams")
+HISTORY_QUERY = rest_typings("isGETLivechatVisitorsChatHistoryRoomRoomIdVisitorVisitorIdParams")
+SEARCH_CHATS_QUERY = rest_typings(
+    "isGETLivechatVisitorsSearchChatsRoomRoomIdVisitorVisitorIdParams"
 )
-AUTOCOMPLETE_QUERY = obj({"selector": STRING}, ("selector",))
-SEARCH_QUERY = obj({**_PAGING, "term": STRING}, ("term",))
+AUTOCOMPLETE_QUERY = rest_typings("isGETLivechatVisitorsAutocompleteParams")
+SEARCH_QUERY = rest_typings("isGETLivechatVisitorsSearch")
 
 #: ``findRoomsByVisitorIdAndMessageWithCriteria``'s projection
 _CHAT_FIELDS = (

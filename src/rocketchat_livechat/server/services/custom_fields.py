@@ -6,20 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import MeteorError
+from ..errors import Failure
 from ..state import ServerState
 from ..store import Doc, Sort
-
-_FIELD_NAME = re.compile(r"[0-9a-zA-Z_-]+")
-_DEFAULTS: Doc = {
-    "regexp": "",
-    "searchable": True,
-    "type": "input",
-    "required": False,
-    "defaultValue": "",
-    "options": "",
-    "public": False,
-}
 
 
 def search(state: ServerState, text: str | None, sort: Sort) -> list[Doc]:
@@ -37,26 +26,29 @@ def get(state: ServerState, field_id: str) -> Doc | None:
 
 
 def save(state: ServerState, field_id: str | None, data: Mapping[str, Any]) -> Doc:
-    """Create or update a definition (``field_id`` defaults to ``data["field"]``)."""
-    field_id = field_id or data["field"]
-    if not _FIELD_NAME.fullmatch(data["field"]):
-        raise MeteorError(
-            "error-invalid-custom-field-name",
-            "Invalid custom field name. Use only letters, numbers, hyphens and underscores.",
-            {"method": "livechat:saveCustomField"},
-        )
+    """``livechat/custom-fields.save``: update ``field_id`` (which must exist) or create one.
+
+    As ``LivechatCustomField.createOrUpdateCustomField``: the stored record is ``label``,
+    ``scope``, ``visibility`` and every other ``customFieldData`` key but ``field`` (no defaults
+    added); a new definition's ``_id`` is ``field``. The answer is that record, as Rocket.Chat
+    returns it (``_id`` only on creation).
+    """
     store = state.store
     with store.transaction():
-        existing = store.custom_fields.get(field_id) or {}
-        doc = {
-            **_DEFAULTS,
-            **existing,
-            **{k: v for k, v in data.items() if k != "field"},
-            "_id": field_id,
-            "_updatedAt": state.now(),
-        }
-        store.custom_fields.save(doc)
-    return doc
+        if field_id:
+            existing = store.custom_fields.get(field_id)
+            if existing is None:
+                raise Failure("Custom Field Not found")
+        elif store.custom_fields.get(data["field"]) is not None:
+            raise Failure("Custom Field already exists")
+        record: Doc = {k: v for k, v in data.items() if k != "field"}
+        record["_updatedAt"] = state.now()
+        if field_id:
+            store.custom_fields.save({**(existing or {}), **record, "_id": field_id})
+        else:
+            record["_id"] = data["field"]
+            store.custom_fields.save(dict(record))
+    return record
 
 
 def remove(state: ServerState, field_id: str) -> bool:

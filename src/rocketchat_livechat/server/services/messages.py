@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from .. import auth
 from ..errors import MeteorError, PlainError
@@ -102,6 +104,91 @@ def _chat_fields(msg: str) -> Doc:
     return {"urls": [], "mentions": [], "channels": [], "md": parse_markdown(msg)}
 
 
+#: the URL pattern of Rocket.Chat's ``getMessageUrls`` / message parser (a URL ends at ``]``,
+#: ``)`` or a space, so ``[<url>](text)`` yields ``<url>``)
+_URL = re.compile(
+    r"([A-Za-z]{3,9}):\/\/([-;:&=+$,\w]+@)?([-A-Za-z0-9.]+)+:?(\d+)?"
+    r"((\/[-+=!:~%/.@,\w]*)?\??([-+=&!:;%@/.,\w]+)?(?:#([^\s)\]]+))?)?"
+)
+
+
+def _quote_urls(state: ServerState, message: Doc) -> None:
+    """``beforeSaveMessage`` ``jumpToMessage`` (``apps/meteor/app/oembed/server/jumpToMessage.ts``).
+
+    Every URL of the text goes into ``urls``; one on this server (``Site_Url``) whose query has
+    ``msg=<id>`` of a message the author may see (a visitor: a message of a room of its token)
+    adds a quote attachment (``createQuoteAttachment``: ``text``, ``md``, ``message_link``,
+    ``author_name``, ``author_icon``, ``attachments``, ``ts``) and is marked ``ignoreParse``. The
+    quoted message's own quotes are cut at ``Message_QuoteChainLimit`` levels.
+    """
+    site = str(state.settings["Site_Url"]).rstrip("/") + "/"
+    urls: list[Doc] = []
+    for match in _URL.finditer(message.get("msg") or ""):
+        item: Doc = {"url": match.group(0)}
+        urls.append(item)
+        quoted = _quoted_message(state, item["url"], site)
+        if quoted is None:
+            continue
+        quoted_room = state.store.rooms.get(quoted["rid"])
+        token = message.get("token")
+        if quoted_room is None or not token or (quoted_room.get("v") or {}).get("token") != token:
+            continue
+        attachments = [
+            a for a in message.get("attachments") or [] if a.get("message_link") != item["url"]
+        ]
+        attachments.append(_quote_attachment(state, quoted, item["url"]))
+        message["attachments"] = attachments
+        item["ignoreParse"] = True
+    message["urls"] = urls
+
+
+def _quoted_message(state: ServerState, url: str, site: str) -> Doc | None:
+    if site not in url:
+        return None
+    query = urlsplit(url).query
+    if not query:
+        return None
+    ids = parse_qs(query).get("msg")
+    if not ids or len(ids) != 1:
+        return None
+    return state.store.messages.get(ids[0])
+
+
+def _quote_attachment(state: ServerState, quoted: Doc, link: str) -> Doc:
+    author = quoted.get("u") or {}
+    use_real_name = bool(state.settings.get("UI_Use_Real_Name", False))
+    display = (author.get("name") if use_real_name else None) or author.get("username")
+    attachment: Doc = {
+        "text": quoted.get("msg", ""),
+        "md": quoted.get("md", parse_markdown(quoted.get("msg", ""))),
+        "message_link": link,
+        "author_name": quoted.get("alias") or display,
+        "author_icon": f"/avatar/{author.get('username', '')}",
+        "attachments": _cut_quotes(state, quoted.get("attachments") or []),
+        "ts": quoted["ts"],
+    }
+    if quoted.get("translations"):
+        attachment["translations"] = quoted["translations"]
+    return attachment
+
+
+def _cut_quotes(state: ServerState, attachments: list[Doc], depth: int = 1) -> list[Doc]:
+    """``validateAttachmentDeepness``: nested quotes below ``Message_QuoteChainLimit`` go."""
+    limit = int(state.settings.get("Message_QuoteChainLimit", 2) or 2)
+    out: list[Doc] = []
+    for attachment in attachments:
+        attachment = dict(attachment)
+        if "message_link" in attachment:
+            if depth < limit:
+                attachment["attachments"] = _cut_quotes(
+                    state, attachment.get("attachments") or [], depth + 1
+                )
+            else:
+                attachment.pop("attachments", None)
+        out.append(attachment)
+    return out
+
+
 def send_visitor_message(
     state: ServerState,
     visitor: Doc,
@@ -120,6 +207,7 @@ def send_visitor_message(
     if visitor.get("name"):
         extra["alias"] = visitor["name"]
     message = _new_message(state, room["_id"], msg, visitor, **extra)
+    _quote_urls(state, message)
     with state.store.transaction():
         insert(state, message, room=room, room_update={"$set": {"v.lastMessageTs": message["ts"]}})
         if not room.get("servedBy"):  # a served room's inquiry is taken (``routing.take``)

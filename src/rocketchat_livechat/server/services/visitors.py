@@ -172,17 +172,32 @@ def set_custom_field(
 def apply_registration_custom_fields(
     state: ServerState, visitor: Doc, fields: list[Mapping[str, Any]]
 ) -> Doc:
-    """``customFields`` of ``POST livechat/visitor``: visitor-scope known keys only (7.x)."""
-    defined = {f["_id"]: f for f in state.store.custom_fields.find({"scope": "visitor"})}
+    """``customFields`` of ``POST livechat/visitor`` (a non-empty list), as Rocket.Chat 8.x does.
+
+    ``apps/meteor/app/livechat/server/api/v1/visitor.ts`` + ``lib/custom-fields.ts``: the
+    visitor-scope definitions not ``hidden`` (``findByScope('visitor', …, false)``) must all be
+    named when ``required`` (``Missing required custom fields: a, b``, checked only when the
+    request carries custom fields); keys of other definitions are ignored; a value is written
+    when ``overwrite`` or the visitor has none yet (``livechatData.<key>``). Unchanged visitor
+    (no ``livechatData`` added) when nothing matches.
+    """
+    defined = {
+        f["_id"]: f
+        for f in state.store.custom_fields.find({"scope": "visitor"})
+        if f.get("visibility") != "hidden"
+    }
     keys = [f["key"] for f in fields]
     missing = [k for k, f in defined.items() if f.get("required") and k not in keys]
     if missing:
         raise PlainError(f"Missing required custom fields: {', '.join(missing)}")
-    data = dict(visitor.get("livechatData") or {})
+    current = visitor.get("livechatData") or {}
+    update: dict[str, Any] = {}
     for item in fields:
         key = item["key"]
-        if key in defined and (item["overwrite"] or not data.get(key)):
-            data[key] = item["value"]
-    updated = state.store.visitors.update(visitor["_id"], {"$set": {"livechatData": data}})
+        if key in defined and (item["overwrite"] or not current.get(key)):
+            update[f"livechatData.{key}"] = item["value"]
+    if not update:
+        return visitor
+    updated = state.store.visitors.update(visitor["_id"], {"$set": update})
     assert updated is not None
     return updated
