@@ -158,7 +158,8 @@ async def test_uploads_are_sent_again_whole(
         message = await run(client.room.upload_file(rid, source, token, filename="a.bin"))
         fetched = await run(client.messages.get_message(message.id, token, rid))
         download = livechat_server.http.get(
-            fetched.file_upload.public_file_path, params={"rc_token": token, "rc_rid": rid}
+            fetched.file_upload.public_file_path,
+            params={"rc_token": token, "rc_rid": rid, "rc_room_type": "l"},
         )
         assert (download.status_code, download.content) == (200, content)
     assert redirector.redirected.count(("POST", f"/api/v1/livechat/upload/{rid}")) == 2

@@ -225,7 +225,10 @@ def test_media_and_confirm(
     ]
     assert [m[0]["_id"] for m in events.of("stream-room-messages", rid)] == [message["_id"]]
     # the visitor downloads it with its room credentials
-    got = httpx2.get(livechat_server.url + file["url"], params={"rc_token": token, "rc_rid": rid})
+    got = httpx2.get(
+        livechat_server.url + file["url"],
+        params={"rc_token": token, "rc_rid": rid, "rc_room_type": "l"},
+    )
     assert got.status_code == 200 and got.content == PNG
     # the visitor's history shows it with its public path
     history = http.get(f"livechat/messages.history/{rid}", params={"token": token}).json()

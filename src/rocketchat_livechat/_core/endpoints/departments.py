@@ -483,7 +483,8 @@ def autocomplete_departments(
             "selector": json.dumps(selector, separators=(",", ":")),
             "onlyMyDepartments": v.required_bool("only_my_departments", only_my_departments),
             "showArchived": v.optional_bool("show_archived", show_archived),
-        }
+        },
+        arguments={"selector": "term", "onlyMyDepartments": "only_my_departments"},
     )
 
 
