@@ -128,4 +128,5 @@ def test_page_examples_run(
     fixtures = {"livechat_server": livechat_server, "livechat_client": livechat_client}
     for name, value in list(namespace.items()):
         if name.startswith("test_") and callable(value):
+            livechat_server.reset()  # each starts as a test of its own would (no agent online)
             call_test(value, fixtures)
