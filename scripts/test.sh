@@ -39,4 +39,6 @@ python scripts/method_table.py --check
 ruff check .
 ruff format --check .
 mypy
+# the documentation site, warnings as errors (its python blocks run in tests/docs)
+NO_MKDOCS_2_WARNING=1 python -m mkdocs build --strict --quiet --site-dir site
 python -m pytest "$@"
