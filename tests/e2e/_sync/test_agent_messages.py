@@ -107,7 +107,8 @@ def test_the_visitor_sees_the_agents_edit_delete_and_file(
 
     # the visitor downloads it with its room credentials, from the link in the message
     download = livechat_server.http.get(
-        attachment.title_link, params={"rc_token": chat.token, "rc_rid": chat.rid, "rc_room_type": "l"}
+        attachment.title_link,
+        params={"rc_token": chat.token, "rc_rid": chat.rid, "rc_room_type": "l"},
     )
     assert (download.status_code, download.content) == (200, PNG)
 
