@@ -25,6 +25,8 @@ logger = logging.getLogger("rocketchat_livechat.bridge")
 _CHANNEL = re.compile(r"[A-Za-z0-9_-]{1,40}")
 #: How many times one delivery may find its room closed or its visitor gone before giving up.
 RECOVERY_ATTEMPTS = 3
+#: How many of a room's newest messages are read to find the agent messages to hand out.
+HISTORY_WINDOW = 100
 
 AgentHandler = Callable[[str, "AgentMessage"], Awaitable[None]]
 ClosedHandler = Callable[[str], Awaitable[None]]
@@ -259,12 +261,29 @@ class LivechatBridge:
         rid, kind, handed = str(payload.get("_id") or ""), payload.get("type"), 0
         async with self._lock(contact_id):
             if kind == "Message":  # session events repeat the whole room, system messages too
-                for raw in payload.get("messages") or ():
-                    if _from_agent(raw):
-                        handed += await self._hand_out(contact_id, _agent_message(raw, rid))
+                for message in await self._agent_messages(token or "", rid, payload):
+                    handed += await self._hand_out(contact_id, message)
             elif kind == "LivechatSession":
                 await self._closed(contact_id, rid)
         return handed
+
+    async def _agent_messages(
+        self, token: str, rid: str, payload: Mapping[str, Any]
+    ) -> list[AgentMessage]:
+        """The room's agent messages, oldest first.
+
+        The webhook is the trigger, the room's history the source: a webhook Rocket.Chat
+        reordered, or gave up on after its retries, leaves nothing out (the store skips what
+        was handed out already). Without the history, the payload's own messages.
+        """
+        try:
+            history = await self.client.messages.get_message_history(
+                rid, token, limit=HISTORY_WINDOW
+            )
+        except e.APIError:
+            items = payload.get("messages") or ()
+            return [_agent_message(raw, rid) for raw in items if _from_agent(raw)]
+        return [_from_history(m, rid) for m in reversed(history) if _agent_wrote(m)]
 
     async def _hand_out(self, contact_id: str, message: AgentMessage) -> int:
         if not self.store.claim_outbound(contact_id, message.id):
@@ -300,6 +319,27 @@ class LivechatBridge:
 def _from_agent(raw: object) -> bool:
     """An agent's message item (``agentId`` is set on those only), not the closing one."""
     return isinstance(raw, Mapping) and bool(raw.get("agentId")) and not raw.get("closingMessage")
+
+
+def _agent_wrote(message: Message) -> bool:
+    return not message.is_system and not message.token and message.u is not None
+
+
+def _from_history(message: Message, rid: str) -> AgentMessage:
+    attachment = message.attachments[0] if message.attachments else None
+    upload = message.file_upload
+    return AgentMessage(
+        id=message.id,
+        text=message.msg or "",
+        rid=rid,
+        agent_id=message.u.id if message.u else "",
+        username=message.u.username if message.u else None,
+        file_url=(upload.public_file_path if upload else None)
+        or (attachment.title_link if attachment else None),
+        file_name=message.file.name if message.file else None,
+        file_type=message.file.type if message.file else None,
+        raw=message.model_dump(by_alias=True, mode="json"),
+    )
 
 
 def _agent_message(raw: Mapping[str, Any], rid: str) -> AgentMessage:

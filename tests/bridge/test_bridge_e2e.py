@@ -1,0 +1,193 @@
+"""A fake outside channel with 200 contacts talks through one bridge to an agent on the
+embedded server, with Rocket.Chat's webhooks on: each inbound message stored once, each agent
+reply handed to the right contact once and in order, files both ways, closing, outages."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+from _support.asgi import serving
+from _support.faultproxy import FaultProxy
+from rocketchat_livechat import AsyncLivechatClient
+from rocketchat_livechat.bridge import AgentMessage, LivechatBridge
+from rocketchat_livechat.server import EmbeddedServer
+from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
+
+pytestmark = pytest.mark.e2e
+
+SECRET = "e2e-bridge-secret-0123456789"
+HOOK_SECRET = "e2e-hook-secret"
+#: Rocket.Chat spaces its 5 webhook attempts 4 × Livechat_http_timeout apart (20 s by default);
+#: this server spaces them RETRY seconds apart so that a 10 s outage fits in the attempts.
+RETRY = 3.0
+
+
+@pytest.fixture(scope="module")
+def rc() -> Iterator[LivechatTestServer]:
+    """An embedded server of this module's own (its webhook settings are this module's)."""
+    with (
+        EmbeddedServer(rate_limit=False, webhook_retry_delay=RETRY) as embedded,
+        httpx2.Client(base_url=embedded.url, timeout=30) as http,
+    ):
+        login = http.post(
+            "/api/v1/login",
+            json={"user": embedded.admin_username, "password": embedded.admin_password},
+        ).json()["data"]
+        headers = {"X-User-Id": login["userId"], "X-Auth-Token": login["authToken"]}
+        server = LivechatTestServer(embedded, http, headers)
+        yield server
+        server.reset()
+
+
+@pytest.fixture
+def agent(rc: LivechatTestServer) -> Agent:
+    return rc.create_agent()
+
+
+def use_webhooks(rc: LivechatTestServer, url: str) -> None:
+    rc.set_setting("Livechat_webhookUrl", url)
+    rc.set_setting("Livechat_secret_token", HOOK_SECRET)
+    rc.set_setting("Livechat_webhook_on_agent_message", True)
+    rc.set_setting("Livechat_webhook_on_close", True)
+
+
+async def until(
+    condition: Callable[[], Awaitable[Any] | Any], what: str, timeout: float = 60
+) -> Any:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while True:
+        value = condition()
+        value = await value if asyncio.iscoroutine(value) else value
+        if value:
+            return value
+        assert loop.time() < end, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+class Channel:
+    """The fake outside channel: what the bridge sent out, per contact."""
+
+    def __init__(self) -> None:
+        self.outbox: defaultdict[str, list[AgentMessage]] = defaultdict(list)
+
+    def texts(self, contact: str) -> list[str]:
+        return [m.text for m in self.outbox[contact]]
+
+
+@pytest.fixture
+async def bridged(
+    rc: LivechatTestServer, tmp_path: Path
+) -> AsyncIterator[tuple[LivechatBridge, Channel, FaultProxy]]:
+    """A bridge whose webhook receiver sits behind a fault proxy, with webhooks pointed at it."""
+    async with AsyncLivechatClient(rc.url) as client:
+        bridge = LivechatBridge(
+            client, channel="wa", secret=SECRET, store=f"sqlite:///{tmp_path}/bridge.db"
+        )
+        channel = Channel()
+
+        @bridge.on_agent_message
+        async def send_out(contact: str, message: AgentMessage) -> None:
+            channel.outbox[contact].append(message)
+
+        async with serving(bridge.webhook_receiver(HOOK_SECRET)) as url:
+            with FaultProxy(url) as proxy:
+                use_webhooks(rc, proxy.url)
+                yield bridge, channel, proxy
+        bridge.close()
+
+
+async def visitor_texts(bridge: LivechatBridge, contact: str) -> list[str]:
+    rid, token = bridge.store.room_of(contact), bridge.store.token_of(contact)
+    assert rid is not None and token is not None
+    history = await bridge.client.messages.get_message_history(rid, token)
+    return [m.msg or "" for m in reversed(history) if m.token and not m.is_system]
+
+
+async def test_two_hundred_contacts_exactly_once_both_ways(
+    rc: LivechatTestServer, agent: Agent, bridged: tuple[LivechatBridge, Channel, FaultProxy]
+) -> None:
+    bridge, channel, _ = bridged
+    contacts = [f"+55{secrets.randbelow(10**10):010d}" for _ in range(200)]
+
+    async def talk(contact: str) -> None:
+        for n in range(3):
+            for _ in range(2):  # the channel redelivers every message
+                await bridge.deliver(contact, text=f"{contact}-{n}", external_id=f"{contact}-{n}")
+
+    await asyncio.gather(*(talk(c) for c in contacts))
+    for contact in contacts:
+        assert await visitor_texts(bridge, contact) == [f"{contact}-{n}" for n in range(3)]
+    for contact in contacts:
+        rid = bridge.store.room_of(contact) or ""
+        rc.agent_send(agent, rid, f"{contact}-r1")
+        rc.agent_send(agent, rid, f"{contact}-r2")
+    await until(
+        lambda: all(len(channel.outbox[c]) >= 2 for c in contacts), "two replies per contact"
+    )
+    for contact in contacts:
+        assert channel.texts(contact) == [f"{contact}-r1", f"{contact}-r2"]
+
+
+async def test_files_both_ways(
+    rc: LivechatTestServer,
+    agent: Agent,
+    bridged: tuple[LivechatBridge, Channel, FaultProxy],
+    tmp_path: Path,
+) -> None:
+    bridge, channel, _ = bridged
+    contact = "+5511900000001"
+    photo = b"\x89PNG the contact's photo"
+    sent = await bridge.deliver(contact, file=photo, external_id="img-1")
+    assert sent is not None and sent.file is not None
+    rid = bridge.store.room_of(contact) or ""
+    async with AsyncLivechatClient(
+        rc.url, user_id=agent.user_id, auth_token=agent.auth_token
+    ) as as_agent:
+        received = tmp_path / "from-contact.png"
+        await as_agent.messages.download_agent_file(sent, received)
+        assert received.read_bytes() == photo
+        invoice = b"%PDF-1.4 the agent's invoice"
+        await as_agent.messages.upload_agent_file(rid, invoice, filename="invoice.pdf")
+    message = await until(lambda: channel.outbox[contact], "the agent's file")
+    assert message[0].file_url
+    await bridge.download(contact, message[0], tmp_path / "invoice.pdf")
+    assert (tmp_path / "invoice.pdf").read_bytes() == invoice
+
+
+async def test_a_closed_chat_reopens_when_the_contact_writes_again(
+    rc: LivechatTestServer, agent: Agent, bridged: tuple[LivechatBridge, Channel, FaultProxy]
+) -> None:
+    bridge, _, _ = bridged
+    contact = "+5511900000002"
+    await bridge.deliver(contact, text="hello", external_id="c-1")
+    first_room = bridge.store.room_of(contact)
+    assert first_room is not None
+    rc.close_room(agent, first_room)
+    await until(lambda: bridge.store.room_of(contact) is None, "the close webhook")
+    await bridge.deliver(contact, text="me again", external_id="c-2")
+    assert bridge.store.room_of(contact) not in (None, first_room)
+    assert await visitor_texts(bridge, contact) == ["me again"]
+
+
+async def test_a_receiver_down_for_ten_seconds_misses_nothing(
+    rc: LivechatTestServer, agent: Agent, bridged: tuple[LivechatBridge, Channel, FaultProxy]
+) -> None:
+    bridge, channel, proxy = bridged
+    contact = "+5511900000003"
+    await bridge.deliver(contact, text="anyone?", external_id="d-1")
+    rid = bridge.store.room_of(contact) or ""
+    proxy.refuse()  # the receiver is unreachable: connections are reset
+    rc.agent_send(agent, rid, "we are here")
+    await until(lambda: proxy.connections > 0, "Rocket.Chat's first attempt")
+    await asyncio.sleep(10)  # the outage itself lasts 10 s (a duration under test, not a wait)
+    proxy.heal()
+    await until(lambda: channel.texts(contact) == ["we are here"], "the retried webhook", 30)
