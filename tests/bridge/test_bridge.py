@@ -159,12 +159,17 @@ def message_event(
     }
 
 
-def agent_item(message_id: str, text: str) -> dict[str, Any]:
-    return {"_id": message_id, "msg": text, "username": "agent", "agentId": "agent-id-1"}
+def agent_says(server: LivechatTestServer, agent: Agent, rid: str, text: str) -> dict[str, Any]:
+    """The agent really posts ``text``; its webhook item, as Rocket.Chat builds it."""
+    sent = server.agent_send(agent, rid, text)
+    return {"_id": sent["_id"], "msg": text, "username": agent.username, "agentId": agent.user_id}
 
 
 async def test_agent_messages_reach_the_contact_once(
-    client: AsyncLivechatClient, agent: Agent, store: BridgeStore
+    client: AsyncLivechatClient,
+    agent: Agent,
+    store: BridgeStore,
+    livechat_server: LivechatTestServer,
 ) -> None:
     bridge = LivechatBridge(client, channel="whatsapp", secret=SECRET, store=store)
     who = contact()
@@ -177,7 +182,9 @@ async def test_agent_messages_reach_the_contact_once(
         received.append((contact_id, message.text))
 
     visitor_item = {"_id": "m0", "msg": "oi", "username": "guest-1"}
-    event = message_event(bridge, who, rid, visitor_item, agent_item("m1", "olá"))
+    event = message_event(
+        bridge, who, rid, visitor_item, agent_says(livechat_server, agent, rid, "olá")
+    )
     assert await bridge.handle_webhook(event) == 1
     assert await bridge.handle_webhook(event) == 0  # Rocket.Chat's retry
     assert received == [(who, "olá")]
@@ -186,7 +193,10 @@ async def test_agent_messages_reach_the_contact_once(
 
 
 async def test_a_failing_send_out_is_handed_out_again_on_the_retry(
-    client: AsyncLivechatClient, agent: Agent, store: BridgeStore
+    client: AsyncLivechatClient,
+    agent: Agent,
+    store: BridgeStore,
+    livechat_server: LivechatTestServer,
 ) -> None:
     bridge = LivechatBridge(client, channel="whatsapp", secret=SECRET, store=store)
     who = contact()
@@ -199,12 +209,35 @@ async def test_a_failing_send_out_is_handed_out_again_on_the_retry(
         if len(attempts) == 1:
             raise ConnectionError("the channel is down")
 
-    event = message_event(bridge, who, bridge.store.room_of(who) or "", agent_item("m1", "olá"))
+    rid = bridge.store.room_of(who) or ""
+    item = agent_says(livechat_server, agent, rid, "olá")
+    event = message_event(bridge, who, rid, item)
     with pytest.raises(ConnectionError):
         await bridge.handle_webhook(event)
     assert await bridge.handle_webhook(event) == 1
     assert await bridge.handle_webhook(event) == 0
-    assert attempts == ["m1", "m1"]
+    assert attempts == [item["_id"], item["_id"]]
+
+
+async def test_a_lost_webhook_is_made_up_for_by_the_next_one(
+    client: AsyncLivechatClient, agent: Agent, livechat_server: LivechatTestServer
+) -> None:
+    """Rocket.Chat gave up on the first message's webhook: the second one's brings both, in
+    order (the room's history is the source, the webhook only the trigger)."""
+    bridge = LivechatBridge(client, channel="whatsapp", secret=SECRET, store="memory://")
+    who = contact()
+    await bridge.deliver(who, text="oi", external_id="wa-1")
+    rid = bridge.store.room_of(who) or ""
+    received: list[str] = []
+
+    @bridge.on_agent_message
+    async def send_out(contact_id: str, message: AgentMessage) -> None:
+        received.append(message.text)
+
+    agent_says(livechat_server, agent, rid, "first")  # its webhook never arrives
+    second = agent_says(livechat_server, agent, rid, "second")
+    assert await bridge.handle_webhook(message_event(bridge, who, rid, second)) == 2
+    assert received == ["first", "second"]
 
 
 async def test_closing_forgets_the_room_and_tells_the_handler(
@@ -250,7 +283,7 @@ def test_bad_arguments_fail_before_any_io() -> None:
 
 
 async def test_the_bridges_webhook_receiver_answers_after_handing_out(
-    client: AsyncLivechatClient, agent: Agent
+    client: AsyncLivechatClient, agent: Agent, livechat_server: LivechatTestServer
 ) -> None:
     bridge = LivechatBridge(client, channel="whatsapp", secret=SECRET, store="memory://")
     who = contact()
@@ -262,7 +295,8 @@ async def test_the_bridges_webhook_receiver_answers_after_handing_out(
     async def send_out(contact_id: str, message: AgentMessage) -> None:
         sent.append(message.text)
 
-    event = message_event(bridge, who, bridge.store.room_of(who) or "", agent_item("m1", "olá"))
+    rid = bridge.store.room_of(who) or ""
+    event = message_event(bridge, who, rid, agent_says(livechat_server, agent, rid, "olá"))
     headers = {"X-RocketChat-Livechat-Token": "hook-secret"}
     answer = await receiver.handle(json.dumps(event), headers)
     assert answer.status == 200 and sent == ["olá"]
