@@ -28,6 +28,7 @@ from .resources.departments import AsyncDepartmentsResource
 from .resources.inquiries import AsyncInquiriesResource
 from .resources.messages import AsyncMessagesResource
 from .resources.room import AsyncRoomResource
+from .resources.triggers import AsyncTriggersResource
 from .resources.users import AsyncUsersResource
 from .resources.visitor import AsyncVisitorResource
 from .resources.visitors import AsyncVisitorsResource
@@ -120,6 +121,7 @@ class AsyncLivechatClient:
         self.users = AsyncUsersResource(self)
         self.departments = AsyncDepartmentsResource(self)
         self.visitors = AsyncVisitorsResource(self)
+        self.triggers = AsyncTriggersResource(self)
 
     def with_options(
         self,

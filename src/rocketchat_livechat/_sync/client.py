@@ -29,6 +29,7 @@ from .resources.departments import DepartmentsResource
 from .resources.inquiries import InquiriesResource
 from .resources.messages import MessagesResource
 from .resources.room import RoomResource
+from .resources.triggers import TriggersResource
 from .resources.users import UsersResource
 from .resources.visitor import VisitorResource
 from .resources.visitors import VisitorsResource
@@ -121,6 +122,7 @@ class LivechatClient:
         self.users = UsersResource(self)
         self.departments = DepartmentsResource(self)
         self.visitors = VisitorsResource(self)
+        self.triggers = TriggersResource(self)
 
     def with_options(
         self,

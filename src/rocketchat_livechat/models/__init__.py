@@ -45,6 +45,7 @@ from .room import (
     SurveyResult,
 )
 from .transfer import TransferDepartment, TransferHistoryEntry, TransferredBy, TransferTarget
+from .trigger import Trigger, TriggerAction, TriggerCondition
 from .user import AgentStatus, LivechatUser, LoginResult, UserRef
 from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
 
@@ -94,6 +95,9 @@ __all__ = [
     "TransferHistoryEntry",
     "TransferTarget",
     "TransferredBy",
+    "Trigger",
+    "TriggerAction",
+    "TriggerCondition",
     "UploadedMessage",
     "UserRef",
     "Visitor",

@@ -66,6 +66,7 @@ COLLECTIONS: dict[str, tuple[str, ...]] = {
     "custom_fields": ("scope",),
     "counters": (),
     "subscriptions": ("rid", "u._id"),
+    "livechat_triggers": ("enabled",),
 }
 
 _MISSING = object()
@@ -467,6 +468,7 @@ class Store:
     custom_fields: Collection
     counters: Collection
     subscriptions: Collection
+    livechat_triggers: Collection
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)

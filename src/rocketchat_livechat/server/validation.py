@@ -7,7 +7,7 @@ Two validators, as in Rocket.Chat:
   ``allErrors: false`` (first error only). Raises :class:`~.errors.InvalidParams`
   (``must have required property 'token' [invalid-params]``). Keywords: ``type`` (name or
   list), ``nullable``, ``properties``, ``required``, ``additionalProperties`` (bool),
-  ``items``, ``minItems``, ``minLength``, ``enum``, ``anyOf``.
+  ``items``, ``minItems``, ``minLength``, ``enum``, ``anyOf``, ``oneOf``.
 * :func:`check` — Meteor's ``check(value, pattern)``. Patterns: ``str``, ``float``
   (Number), ``bool``, ``dict`` (any object), ``ANY``, ``{...}`` (exact object),
   :class:`ObjectIncluding`, ``[pattern]`` (array), :class:`Optional`, :class:`Maybe`.
@@ -16,6 +16,7 @@ Two validators, as in Rocket.Chat:
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Mapping
@@ -145,6 +146,8 @@ def _validate(value: Any, schema: Schema) -> Any:
             except _AjvError as exc:
                 messages.append(str(exc))
         raise _AjvError("\n ".join([*messages, "must match a schema in anyOf"]))
+    if "oneOf" in schema:
+        value = _one_of(value, schema["oneOf"])
     if "enum" in schema and value not in schema["enum"]:
         raise _AjvError("must be equal to one of the allowed values")
     if isinstance(value, str) and len(value) < schema.get("minLength", 0):
@@ -154,6 +157,22 @@ def _validate(value: Any, schema: Schema) -> Any:
     elif isinstance(value, list):
         _validate_array(value, schema)
     return value
+
+
+def _one_of(value: Any, options: list[Schema]) -> Any:
+    """AJV ``oneOf``: exactly one option must pass (each tried on a copy: coercion mutates)."""
+    passed: list[Any] = []
+    messages: list[str] = []
+    for option in options:
+        try:
+            passed.append(_validate(copy.deepcopy(value), option))
+        except _AjvError as exc:
+            messages.append(str(exc))
+    if len(passed) == 1:
+        return passed[0]
+    if passed:
+        raise _AjvError("must match exactly one schema in oneOf")
+    raise _AjvError("\n ".join([*messages, "must match exactly one schema in oneOf"]))
 
 
 def validate(value: Any, schema: Schema) -> Any:

@@ -19,6 +19,7 @@ GROUPS = (
     "users",
     "departments",
     "visitors",
+    "triggers",
 )
 
 

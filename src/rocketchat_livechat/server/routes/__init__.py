@@ -16,6 +16,8 @@ from . import (
     queue,
     room,
     rooms,
+    sms,
+    triggers,
     upload,
     users,
     visitor,
@@ -41,5 +43,7 @@ ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
         custom_fields,
         appearance,
         general,
+        triggers,
+        sms,
     )
 )
