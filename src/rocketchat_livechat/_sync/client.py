@@ -273,6 +273,8 @@ class LivechatClient:
             _log_attempt(request.method, request.route, response.status_code, started, attempt)
             body = http.decode_body(response)
             if http.is_success(response, body):
+                if getattr(call.parse, "raw", False):  # a parsing.Parser of a non-JSON answer
+                    return call.parse(response.text)
                 if body is not None:
                     return call.parse(body)
                 # a garbled answer is a lost answer: retry what is safe to repeat

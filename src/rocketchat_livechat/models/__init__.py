@@ -33,6 +33,7 @@ from .message import (
     Message,
     MessageFile,
     MessageUser,
+    SentMessage,
     UploadedMessage,
 )
 from .page import Page, PageVisit
@@ -87,6 +88,7 @@ __all__ = [
     "Room",
     "RoomResult",
     "RoomVisitor",
+    "SentMessage",
     "ServedBy",
     "SurveyOptions",
     "SurveyResult",

@@ -16,6 +16,7 @@ __all__ = [
     "Message",
     "MessageFile",
     "MessageUser",
+    "SentMessage",
     "UploadedMessage",
 ]
 
@@ -138,3 +139,11 @@ class UploadedMessage(Message):
 
     new_room: bool = False
     show_connecting: bool = False
+
+
+class SentMessage(RocketChatModel):
+    """One message stored by ``POST livechat/messages``: its author's username, text, time."""
+
+    username: str | None = None
+    msg: str | None = None
+    ts: Timestamp | None = None

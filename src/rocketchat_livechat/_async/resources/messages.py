@@ -20,6 +20,8 @@ class AsyncMessagesResource(AsyncResource):
     get_message_history = AsyncEndpointMethod(messages.get_message_history)
     send_offline_message = AsyncEndpointMethod(messages.send_offline_message)
     send_agent_message = AsyncEndpointMethod(messages.send_agent_message)
+    send_messages = AsyncEndpointMethod(messages.send_messages)
+    receive_sms = AsyncEndpointMethod(messages.receive_sms)
 
     async def iter_message_history(
         self, rid: str, token: str, *, page_size: int = 50, **options: Unpack[CallOptions]

@@ -21,6 +21,8 @@ class MessagesResource(Resource):
     get_message_history = EndpointMethod(messages.get_message_history)
     send_offline_message = EndpointMethod(messages.send_offline_message)
     send_agent_message = EndpointMethod(messages.send_agent_message)
+    send_messages = EndpointMethod(messages.send_messages)
+    receive_sms = EndpointMethod(messages.receive_sms)
 
     def iter_message_history(
         self, rid: str, token: str, *, page_size: int = 50, **options: Unpack[CallOptions]
