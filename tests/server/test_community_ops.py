@@ -1,0 +1,292 @@
+"""Community Omnichannel operations on the embedded server: triggers, bulk messages, inbound
+SMS, analytics (exact Rocket.Chat answers).
+
+Sources: ``apps/meteor/app/livechat/imports/server/rest/triggers.ts``, ``sms.ts``,
+``dashboards.ts``; ``apps/meteor/app/livechat/server/api/v1/message.ts``, ``statistics.ts``;
+``apps/meteor/server/services/omnichannel-integrations/providers/twilio.ts``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+import pytest
+from _server_helpers import error, new_chat, new_token, register
+
+from rocketchat_livechat.server.services.sms import twilio_signature
+from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
+
+pytestmark = pytest.mark.e2e
+
+NOT_PERMITTED = {
+    "success": False,
+    "error": "User does not have the permissions required for this action [error-unauthorized]",
+}
+
+
+def _trigger(name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "description": "d",
+        "enabled": True,
+        "runOnce": False,
+        "conditions": [{"name": "page-url", "value": "/pricing"}],
+        "actions": [{"name": "send-message", "params": {"sender": "queue", "msg": "Hi"}}],
+        **extra,
+    }
+
+
+def _find(http: httpx2.Client, admin: dict[str, str], name: str) -> dict[str, Any]:
+    listed = http.get("livechat/triggers", params={"count": 100}, headers=admin).json()
+    (found,) = [t for t in listed["triggers"] if t["name"] == name]
+    return found  # type: ignore[no-any-return]
+
+
+# --- triggers --------------------------------------------------------------------------------
+
+
+def test_trigger_crud(http: httpx2.Client, admin: dict[str, str]) -> None:
+    name = f"a-{new_token()}"
+    assert http.post("livechat/triggers", json=_trigger(name), headers=admin).json() == {
+        "success": True
+    }
+    created = _find(http, admin, name)
+    assert set(created) == {
+        "_id",
+        "name",
+        "description",
+        "enabled",
+        "runOnce",
+        "conditions",
+        "actions",
+        "_updatedAt",
+    }
+    tid = created["_id"]
+    got = http.get(f"livechat/triggers/{tid}", headers=admin).json()
+    assert got == {"trigger": created, "success": True}
+
+    # update by _id: every field replaced
+    body = _trigger(name, _id=tid, description="changed", enabled=False)
+    assert http.post("livechat/triggers", json=body, headers=admin).status_code == 200
+    updated = http.get(f"livechat/triggers/{tid}", headers=admin).json()["trigger"]
+    assert (updated["description"], updated["enabled"]) == ("changed", False)
+    # an unknown _id is updateById on nothing: success, nothing created
+    ghost = _trigger(f"ghost-{new_token()}", _id="nope")
+    assert http.post("livechat/triggers", json=ghost, headers=admin).json() == {"success": True}
+    listed = http.get("livechat/triggers", params={"count": 100}, headers=admin).json()
+    assert ghost["name"] not in [t["name"] for t in listed["triggers"]]
+
+    assert http.delete(f"livechat/triggers/{tid}", headers=admin).json() == {"success": True}
+    assert http.get(f"livechat/triggers/{tid}", headers=admin).json() == {
+        "trigger": None,
+        "success": True,
+    }
+    assert http.delete(f"livechat/triggers/{tid}", headers=admin).json() == {"success": True}
+
+
+def test_trigger_list_paging_and_sort(http: httpx2.Client, admin: dict[str, str]) -> None:
+    prefix = f"p-{new_token()}"
+    for suffix in ("b", "a", "c"):
+        http.post("livechat/triggers", json=_trigger(f"{prefix}-{suffix}"), headers=admin)
+    try:
+        everything = http.get("livechat/triggers", params={"count": 100}, headers=admin).json()
+        names = [t["name"] for t in everything["triggers"] if t["name"].startswith(prefix)]
+        assert names == [f"{prefix}-a", f"{prefix}-b", f"{prefix}-c"]  # by name by default
+        desc = http.get(
+            "livechat/triggers", params={"count": 100, "sort": '{"name": -1}'}, headers=admin
+        ).json()
+        names = [t["name"] for t in desc["triggers"] if t["name"].startswith(prefix)]
+        assert names == [f"{prefix}-c", f"{prefix}-b", f"{prefix}-a"]
+        one = http.get("livechat/triggers", params={"count": 1, "offset": 1}, headers=admin).json()
+        assert (one["count"], one["offset"], one["total"]) == (1, 1, everything["total"])
+        assert set(one) == {"triggers", "count", "offset", "total", "success"}
+    finally:
+        for t in http.get("livechat/triggers", params={"count": 100}, headers=admin).json()[
+            "triggers"
+        ]:
+            if t["name"].startswith(prefix):
+                http.delete(f"livechat/triggers/{t['_id']}", headers=admin)
+
+
+def test_trigger_validation(http: httpx2.Client, admin: dict[str, str]) -> None:
+    missing = {k: v for k, v in _trigger("x").items() if k != "description"}
+    assert error(http.post("livechat/triggers", json=missing, headers=admin)) == {
+        "success": False,
+        "error": "must have required property 'description' [invalid-params]",
+        "errorType": "invalid-params",
+    }
+    bad_action = _trigger("x", actions=[{"name": "nope"}])
+    assert error(http.post("livechat/triggers", json=bad_action, headers=admin))["error"] == (
+        "must be equal to one of the allowed values\n must be equal to one of the allowed values"
+        "\n must match exactly one schema in oneOf [invalid-params]"
+    )
+    bad_condition = _trigger("x", conditions=[{"name": "page-url"}])
+    assert error(http.post("livechat/triggers", json=bad_condition, headers=admin))["error"] == (
+        "must have required property 'value' [invalid-params]"
+    )
+    empty = _trigger("x", conditions=[])
+    assert error(http.post("livechat/triggers", json=empty, headers=admin))["error"] == (
+        "must NOT have fewer than 1 items [invalid-params]"
+    )
+    query = http.get("livechat/triggers", params={"text": "x"}, headers=admin)
+    assert error(query)["error"] == "must NOT have additional properties [invalid-params]"
+
+
+def test_triggers_need_view_livechat_manager(http: httpx2.Client, agent: Agent) -> None:
+    for method, path in (
+        ("GET", "livechat/triggers"),
+        ("GET", "livechat/triggers/x"),
+        ("DELETE", "livechat/triggers/x"),
+    ):
+        assert error(http.request(method, path, headers=agent.headers), 403) == NOT_PERMITTED
+    post = http.post("livechat/triggers", json=_trigger("x"), headers=agent.headers)
+    assert error(post, 403) == NOT_PERMITTED
+    assert http.get("livechat/triggers").status_code == 401
+
+
+def test_config_lists_enabled_community_triggers(
+    http: httpx2.Client, admin: dict[str, str]
+) -> None:
+    prefix = f"c-{new_token()}"
+    external = {
+        "name": "use-external-service",
+        "params": {"serviceUrl": "http://x", "serviceTimeout": 1000, "serviceFallbackMessage": "f"},
+    }
+    bodies = {
+        "on": _trigger(f"{prefix}-on", runOnce=True),
+        "off": _trigger(f"{prefix}-off", enabled=False),
+        "ee": _trigger(f"{prefix}-ee", actions=[external]),  # only an EE action: left out
+    }
+    for body in bodies.values():
+        assert http.post("livechat/triggers", json=body, headers=admin).status_code == 200
+    ids = {k: _find(http, admin, b["name"])["_id"] for k, b in bodies.items()}
+    try:
+        config = http.get("livechat/config").json()["config"]
+        mine = [t for t in config["triggers"] if t["_id"] in ids.values()]
+        assert mine == [
+            {
+                "_id": ids["on"],
+                "actions": bodies["on"]["actions"],
+                "conditions": bodies["on"]["conditions"],
+                "runOnce": True,
+            }
+        ]
+    finally:
+        for tid in ids.values():
+            http.delete(f"livechat/triggers/{tid}", headers=admin)
+
+
+# --- bulk messages ---------------------------------------------------------------------------
+
+
+def test_bulk_messages_into_the_open_room(http: httpx2.Client, agent: Agent) -> None:
+    token, room = new_chat(http)
+    body = {"visitor": {"token": token}, "messages": [{"msg": "one"}, {"msg": "two"}]}
+    answer = http.post("livechat/messages", json=body, headers=agent.headers).json()
+    username = room["v"]["username"]
+    assert [(m["username"], m["msg"]) for m in answer["messages"]] == [
+        (username, "one"),
+        (username, "two"),
+    ]
+    assert answer["success"] is True and all(m["ts"].endswith("Z") for m in answer["messages"])
+    history = http.get(f"livechat/messages.history/{room['_id']}", params={"token": token}).json()
+    assert [m["msg"] for m in history["messages"][:2]] == ["two", "one"]
+
+
+def test_bulk_messages_open_a_room_for_a_visitor_without_one(
+    http: httpx2.Client, agent: Agent
+) -> None:
+    token = register(http)["token"]
+    body = {"visitor": {"token": token}, "messages": [{"msg": "hello"}]}
+    assert http.post("livechat/messages", json=body, headers=agent.headers).status_code == 200
+    room = http.get("livechat/room", params={"token": token}).json()
+    assert room["newRoom"] is False and room["room"]["source"] == {"type": "api"}
+
+
+def test_bulk_messages_for_a_new_visitor_fail_once(http: httpx2.Client, agent: Agent) -> None:
+    """Rocket.Chat's shadowed-variable bug: registered, then ``error-invalid-token``."""
+    token = new_token()
+    body = {"visitor": {"token": token}, "messages": [{"msg": "hi"}]}
+    first = http.post("livechat/messages", json=body, headers=agent.headers)
+    assert error(first) == {"success": False, "error": "error-invalid-token"}
+    visitor = http.get(f"livechat/visitor/{token}").json()["visitor"]
+    assert visitor["token"] == token and visitor["username"].startswith("guest-")
+    second = http.post("livechat/messages", json=body, headers=agent.headers).json()
+    assert [m["msg"] for m in second["messages"]] == ["hi"]
+
+
+def test_bulk_messages_validation_and_auth(http: httpx2.Client, agent: Agent) -> None:
+    empty = {"visitor": {"token": "t"}, "messages": []}
+    assert error(http.post("livechat/messages", json=empty, headers=agent.headers)) == {
+        "success": False,
+        "error": "must NOT have fewer than 1 items [invalid-params]",
+        "errorType": "invalid-params",
+    }
+    extra = {"visitor": {"token": "t", "name": "x"}, "messages": [{"msg": "m"}]}
+    assert error(http.post("livechat/messages", json=extra, headers=agent.headers))["error"] == (
+        "must NOT have additional properties [invalid-params]"
+    )
+    assert http.post("livechat/messages", json=empty).status_code == 401
+
+
+# --- SMS -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sms_on(livechat_server: LivechatTestServer) -> str:
+    """SMS enabled with the Twilio service; the auth token signing requests."""
+    livechat_server.set_setting("SMS_Enabled", True)
+    livechat_server.set_setting("SMS_Twilio_authToken", "twilio-secret")
+    return "twilio-secret"
+
+
+def _sms(
+    http: httpx2.Client, fields: dict[str, str], secret: str = "twilio-secret", query: str = ""
+) -> httpx2.Response:
+    """A form-encoded post signed the way Twilio signs it (``Site_Url`` is the server's URL)."""
+    path = "livechat/sms-incoming/twilio" + (f"?{query}" if query else "")
+    signature = twilio_signature(secret, f"{http.base_url}{path}", fields)
+    return http.post(path, data=fields, headers={"X-Twilio-Signature": signature})
+
+
+def test_inbound_sms_becomes_a_visitor_message(
+    http: httpx2.Client, sms_on: str, agent: Agent, admin: dict[str, str]
+) -> None:
+    number = f"+1555{new_token()[-7:].translate(str.maketrans('abcdef', '123456'))}"
+    fields = {"From": number, "To": "+15559990000", "Body": "Hello by SMS", "NumMedia": "0"}
+    answer = _sms(http, fields)
+    assert answer.status_code == 200
+    assert answer.text == "<Response></Response>"
+    assert answer.headers["content-type"].startswith("text/xml")
+    rooms = http.get("livechat/rooms", params={"open": "true", "count": 100}, headers=admin).json()
+    (room,) = [r for r in rooms["rooms"] if r["v"].get("username") == number.lstrip("+")]
+    assert room["source"] == {"type": "sms", "alias": "twilio", "destination": "+15559990000"}
+    assert room["sms"] == {"from": "+15559990000"}
+    token = room["v"]["token"]
+    visitor = http.get(f"livechat/visitor/{token}").json()["visitor"]
+    assert visitor["phone"] == [{"phoneNumber": number}]
+    # a second SMS from the same number: same visitor, same room
+    assert _sms(http, {**fields, "Body": "again"}).status_code == 200
+    history = http.get(f"livechat/messages.history/{room['_id']}", params={"token": token})
+    texts = [m["msg"] for m in history.json()["messages"] if not m.get("t")]
+    assert texts == ["again", "Hello by SMS"]
+
+
+def test_inbound_sms_refusals(
+    http: httpx2.Client, livechat_server: LivechatTestServer, agent: Agent
+) -> None:
+    fields = {"From": "+15550000001", "To": "+15559990000", "Body": "x"}
+    other = http.post("livechat/sms-incoming/voxtelesys", data=fields)
+    assert error(other) == {"success": False, "error": "Invalid service"}
+    assert error(_sms(http, fields)) == {"success": False, "error": "error-sms-service-disabled"}
+    livechat_server.set_setting("SMS_Enabled", True)
+    # no auth token configured: Twilio.validateRequest fails
+    assert error(_sms(http, fields)) == {"success": False, "error": "Invalid request"}
+    livechat_server.set_setting("SMS_Twilio_authToken", "twilio-secret")
+    assert error(_sms(http, fields, secret="wrong")) == {
+        "success": False,
+        "error": "Invalid request",
+    }
+    bad = {"From": "+15550000001", "To": "+15559990000"}  # no Body
+    assert error(_sms(http, bad)) == {"success": False, "error": "Invalid data"}
