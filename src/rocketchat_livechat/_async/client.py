@@ -23,6 +23,7 @@ from .._core.retry import RetryPolicy, decide_after_status, decide_after_transpo
 from .._version import USER_AGENT
 from ..models import LoginResult
 from .resources.agents import AsyncAgentsResource
+from .resources.analytics import AsyncAnalyticsResource
 from .resources.config import AsyncConfigResource
 from .resources.departments import AsyncDepartmentsResource
 from .resources.inquiries import AsyncInquiriesResource
@@ -122,6 +123,7 @@ class AsyncLivechatClient:
         self.departments = AsyncDepartmentsResource(self)
         self.visitors = AsyncVisitorsResource(self)
         self.triggers = AsyncTriggersResource(self)
+        self.analytics = AsyncAnalyticsResource(self)
 
     def with_options(
         self,

@@ -24,6 +24,7 @@ from .._core.retry import RetryPolicy, decide_after_status, decide_after_transpo
 from .._version import USER_AGENT
 from ..models import LoginResult
 from .resources.agents import AgentsResource
+from .resources.analytics import AnalyticsResource
 from .resources.config import ConfigResource
 from .resources.departments import DepartmentsResource
 from .resources.inquiries import InquiriesResource
@@ -123,6 +124,7 @@ class LivechatClient:
         self.departments = DepartmentsResource(self)
         self.visitors = VisitorsResource(self)
         self.triggers = TriggersResource(self)
+        self.analytics = AnalyticsResource(self)
 
     def with_options(
         self,

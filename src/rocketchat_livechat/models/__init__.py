@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._base import RocketChatModel, Timestamp
 from .agent import AgentEmail, AgentInfo
+from .analytics import AgentOverview, AgentOverviewColumn, AgentOverviewRow, OverviewItem
 from .config import (
     AppearanceSetting,
     ConfigCustomField,
@@ -54,6 +55,9 @@ __all__ = [
     "AgentDepartment",
     "AgentEmail",
     "AgentInfo",
+    "AgentOverview",
+    "AgentOverviewColumn",
+    "AgentOverviewRow",
     "AgentStatus",
     "AppearanceSetting",
     "Attachment",
@@ -78,6 +82,7 @@ __all__ = [
     "Message",
     "MessageFile",
     "MessageUser",
+    "OverviewItem",
     "Page",
     "PageVisit",
     "QueueDepartment",

@@ -20,6 +20,7 @@ GROUPS = (
     "departments",
     "visitors",
     "triggers",
+    "analytics",
 )
 
 

@@ -238,9 +238,7 @@ def receive_sms(
     mapping = v.optional_mapping("fields", fields)
     if mapping is None:
         raise InvalidArgumentError("fields", "expected a mapping of strings")
-    body = {
-        v.required_str("fields", k): _field(f"fields[{k!r}]", x) for k, x in mapping.items()
-    }
+    body = {v.required_str("fields", k): _field(f"fields[{k!r}]", x) for k, x in mapping.items()}
     headers = {}
     if signature is not None:
         headers["X-Twilio-Signature"] = v.header_value("signature", signature)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..api import RouteGroup
 from . import (
     agent,
+    analytics,
     appearance,
     auth,
     config,
@@ -45,5 +46,6 @@ ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
         general,
         triggers,
         sms,
+        analytics,
     )
 )
