@@ -8,6 +8,7 @@ Sources: ``apps/meteor/app/livechat/imports/server/rest/triggers.ts``, ``sms.ts`
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx2
@@ -290,3 +291,117 @@ def test_inbound_sms_refusals(
     }
     bad = {"From": "+15550000001", "To": "+15559990000"}  # no Body
     assert error(_sms(http, bad)) == {"success": False, "error": "Invalid data"}
+
+
+# --- analytics -------------------------------------------------------------------------------
+
+
+def _hour_label(hour: int) -> str:
+    return f"{hour % 12 or 12}{'AM' if hour < 12 else 'PM'}"
+
+
+def _department_chat(
+    http: httpx2.Client, livechat_server: LivechatTestServer
+) -> tuple[Agent, str, dict[str, Any], str]:
+    """A department of its own (so only this chat counts), a routed room with two visitor
+    messages and an agent reply: ``(agent, token, room, department_id)``."""
+    agent = livechat_server.create_agent()
+    dept = livechat_server.create_department(f"Stats {new_token()}", [agent])
+    token = register(http, department=dept["_id"])["token"]
+    room = http.get("livechat/room", params={"token": token}).json()["room"]
+    assert room["servedBy"]["_id"] == agent.user_id
+    for text in ("hi", "anyone?"):
+        body = {"token": token, "rid": room["_id"], "msg": text}
+        assert http.post("livechat/message", json=body).status_code == 200
+    livechat_server.agent_send(agent, room["_id"], "hello")
+    return agent, token, room, dept["_id"]
+
+
+def test_overview_conversations_and_productivity(
+    http: httpx2.Client, admin: dict[str, str], livechat_server: LivechatTestServer
+) -> None:
+    _, _, room, dept_id = _department_chat(http, livechat_server)
+    day = room["ts"][:10]
+    query = {"name": "Conversations", "from": day, "to": day, "departmentId": dept_id}
+    answer = http.get("livechat/analytics/overview", params=query, headers=admin)
+    assert answer.status_code == 200
+    created = datetime.fromisoformat(room["ts"].replace("Z", "+00:00"))
+    assert answer.json() == [  # a bare list: no "success"
+        {"title": "Total_conversations", "value": 1},
+        {"title": "Open_conversations", "value": 1},
+        {"title": "On_Hold_conversations", "value": 0},
+        {"title": "Total_messages", "value": 3},
+        {"title": "Busiest_day", "value": created.strftime("%A")},
+        {"title": "Conversations_per_day", "value": "1.00"},
+        {
+            "title": "Busiest_time",
+            "value": f"{_hour_label(created.hour)} - {_hour_label((created.hour + 1) % 24)}",
+        },
+    ]
+    week = {**query, "from": "2000-01-01", "to": "2000-01-07"}
+    empty = http.get("livechat/analytics/overview", params=week, headers=admin).json()
+    assert [(i["title"], i["value"]) for i in empty] == [
+        ("Total_conversations", 0),
+        ("Open_conversations", 0),
+        ("On_Hold_conversations", 0),
+        ("Total_messages", 0),
+        ("Busiest_day", "-"),
+        ("Conversations_per_day", "0.00"),
+        ("Busiest_time", "-"),
+    ]
+    productivity = {**query, "name": "Productivity"}
+    figures = http.get("livechat/analytics/overview", params=productivity, headers=admin).json()
+    assert [i["title"] for i in figures] == [
+        "Avg_response_time",
+        "Avg_first_response_time",
+        "Avg_reaction_time",
+    ]
+    assert all(len(i["value"]) == 8 and i["value"].count(":") == 2 for i in figures)
+
+
+def test_agent_overview(
+    http: httpx2.Client, admin: dict[str, str], livechat_server: LivechatTestServer
+) -> None:
+    agent, _, room, dept_id = _department_chat(http, livechat_server)
+    day = room["ts"][:10]
+    base = {"from": day, "to": day, "departmentId": dept_id}
+
+    def overview(name: str) -> dict[str, Any]:
+        params = {**base, "name": name}
+        answer = http.get("livechat/analytics/agent-overview", params=params, headers=admin)
+        assert answer.status_code == 200, answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    assert overview("Total_conversations") == {
+        "head": [{"name": "Agent"}, {"name": "%_of_conversations"}],
+        "data": [{"name": agent.username, "value": "100.00%"}],
+        "success": True,
+    }
+    # agent messages only (the visitor's two are not counted)
+    assert overview("Total_messages")["data"] == [{"name": agent.username, "value": 1}]
+    first = overview("Avg_first_response_time")
+    assert first["head"][1] == {"name": "Avg_first_response_time"}
+    assert [r["name"] for r in first["data"]] == [agent.username]
+    assert overview("Avg_chat_duration")["data"] == []  # still open: no chatDuration
+    livechat_server.close_room(agent, room["_id"])
+    assert [r["name"] for r in overview("Avg_chat_duration")["data"]] == [agent.username]
+
+
+def test_analytics_refusals(http: httpx2.Client, admin: dict[str, str], agent: Agent) -> None:
+    for path in ("livechat/analytics/overview", "livechat/analytics/agent-overview"):
+        good = {"name": "Conversations", "from": "2024-01-01", "to": "2024-01-02"}
+        assert error(http.get(path, params={"name": "x", "from": "y"}, headers=admin)) == {
+            "success": False,
+            "error": "must have required property 'to' [invalid-params]",
+            "errorType": "invalid-params",
+        }
+        empty_name = {**good, "name": ""}
+        assert error(http.get(path, params=empty_name, headers=admin)) == {
+            "success": False,
+            "error": "invalid-chart-name",
+        }
+        unknown = {**good, "name": "Nope"}
+        assert http.get(path, params=unknown, headers=admin).json() == {"success": True}
+        bad_dates = {**good, "from": "soon"}
+        assert http.get(path, params=bad_dates, headers=admin).json() == {"success": True}
+        assert error(http.get(path, params=good, headers=agent.headers), 403) == NOT_PERMITTED
