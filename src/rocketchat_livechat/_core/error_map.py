@@ -74,6 +74,12 @@ CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "error-type-not-allowed": e.FileTypeNotAllowedError,
     "error-size-not-allowed": e.FileTooLargeError,
     "error-file-too-large": e.FileTooLargeError,
+    "Invalid service": e.SmsRefusedError,
+    "Invalid request": e.SmsRefusedError,
+    "error-sms-service-disabled": e.SmsRefusedError,
+    "error-sms-service-not-configured": e.SmsRefusedError,
+    "Invalid data": e.InvalidParamsError,
+    "invalid-chart-name": e.InvalidParamsError,
     "error-too-many-requests": e.RateLimitError,
     "too-many-requests": e.RateLimitError,
 }
