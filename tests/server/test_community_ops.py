@@ -8,7 +8,7 @@ Sources: ``apps/meteor/app/livechat/imports/server/rest/triggers.ts``, ``sms.ts`
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2
@@ -405,3 +405,90 @@ def test_analytics_refusals(http: httpx2.Client, admin: dict[str, str], agent: A
         bad_dates = {**good, "from": "soon"}
         assert http.get(path, params=bad_dates, headers=admin).json() == {"success": True}
         assert error(http.get(path, params=good, headers=agent.headers), 403) == NOT_PERMITTED
+
+
+def test_dashboards(
+    http: httpx2.Client, admin: dict[str, str], livechat_server: LivechatTestServer
+) -> None:
+    agent, _, room, dept_id = _department_chat(http, livechat_server)
+    created = datetime.fromisoformat(room["ts"].replace("Z", "+00:00"))
+    window = {
+        "start": (created - timedelta(minutes=1)).isoformat(),
+        "end": (datetime.now(UTC) + timedelta(minutes=1)).isoformat(),
+        "departmentId": dept_id,
+    }
+
+    def get(path: str, **params: str) -> dict[str, Any]:
+        answer = http.get(
+            f"livechat/analytics/dashboards/{path}", params={**window, **params}, headers=admin
+        )
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        assert body.pop("success") is True
+        return body
+
+    assert get("charts/chats") == {"open": 1, "closed": 0, "queued": 0, "onhold": 0}
+    assert get("charts/chats-per-agent") == {agent.username: {"open": 1, "closed": 0, "onhold": 0}}
+    dept_name = http.get(f"livechat/department/{dept_id}", headers=admin).json()["department"]
+    assert get("charts/chats-per-department") == {dept_name["name"]: {"open": 1, "closed": 0}}
+    timings = get("charts/timings")
+    assert timings["chatDuration"] == {"avg": 0, "longest": 0}
+    assert isinstance(timings["response"]["avg"], int) and timings["response"]["longest"] >= 0
+    assert get("charts/agents-status") == {"offline": 0, "away": 0, "busy": 0, "available": 1}
+    status = http.get(
+        "livechat/analytics/dashboards/charts/agents-status",
+        params={"departmentId": "nope", "start": "ignored"},  # extra keys allowed here
+        headers=admin,
+    )
+    assert status.json() == {"success": True}
+
+    conversations = get("conversation-totalizers")["totalizers"]
+    assert conversations == [
+        {"title": "Total_conversations", "value": 1},
+        {"title": "Open_conversations", "value": 1},
+        {"title": "On_Hold_conversations", "value": 0},
+        {"title": "Total_messages", "value": 3},
+        {"title": "Total_visitors", "value": 1},
+    ]
+    productivity = [t["title"] for t in get("productivity-totalizers")["totalizers"]]
+    assert productivity == [
+        "Avg_response_time",
+        "Avg_first_response_time",
+        "Avg_reaction_time",
+        "Avg_of_waiting_time",
+    ]
+    agents = get("agents-productivity-totalizers")["totalizers"]
+    assert [t["title"] for t in agents] == [
+        "Busiest_time",
+        "Avg_of_available_service_time",
+        "Avg_of_service_time",
+    ]
+    assert get("chats-totalizers")["totalizers"][:2] == [
+        {"title": "Total_abandoned_chats", "value": 0},
+        {"title": "Avg_of_abandoned_chats", "value": "0%"},
+    ]
+
+    livechat_server.close_room(agent, room["_id"])
+    window["end"] = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    assert get("charts/chats") == {"open": 0, "closed": 1, "queued": 0, "onhold": 0}
+    assert get("charts/chats-per-agent") == {agent.username: {"open": 0, "closed": 1}}
+    assert get("charts/chats-per-department") == {dept_name["name"]: {"open": 0, "closed": 1}}
+    assert get("charts/timings")["chatDuration"]["longest"] > 0
+
+
+def test_dashboard_refusals(http: httpx2.Client, admin: dict[str, str], agent: Agent) -> None:
+    path = "livechat/analytics/dashboards/charts/chats"
+    bad_start = http.get(path, params={"start": "soon", "end": "2024-01-01"}, headers=admin)
+    assert error(bad_start) == {
+        "success": False,
+        "error": 'The "start" query parameter must be a valid date.',
+    }
+    bad_end = http.get(path, params={"start": "2024-01-01", "end": "x"}, headers=admin)
+    assert error(bad_end)["error"] == 'The "end" query parameter must be a valid date.'
+    assert error(http.get(path, params={"start": "2024-01-01"}, headers=admin)) == {
+        "success": False,
+        "error": "must have required property 'end' [invalid-params]",
+        "errorType": "invalid-params",
+    }
+    query = {"start": "2024-01-01", "end": "2024-01-02"}
+    assert error(http.get(path, params=query, headers=agent.headers), 403) == NOT_PERMITTED
