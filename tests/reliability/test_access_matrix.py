@@ -505,6 +505,8 @@ def _agent_call(method: str, path: str, owner: Visitor, headers: dict[str, str])
     body = VALID_BODIES[path](owner) if path in VALID_BODIES else {}
     if path in VALID_QUERIES:
         params = VALID_QUERIES[path](owner)
+    elif path.startswith("livechat/analytics/dashboards/"):
+        params = {"start": "2024-01-01T00:00:00.000Z", "end": "2024-01-02T00:00:00.000Z"}
     else:
         params = {"roomId": owner.rid} if path.endswith(("getOne", "room.join")) else None
     return Call(method, filled, params, None if method == "GET" else body, headers)

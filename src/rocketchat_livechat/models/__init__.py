@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from ._base import RocketChatModel, Timestamp
 from .agent import AgentEmail, AgentInfo
-from .analytics import AgentOverview, AgentOverviewColumn, AgentOverviewRow, OverviewItem
+from .analytics import (
+    AgentChats,
+    AgentOverview,
+    AgentOverviewColumn,
+    AgentOverviewRow,
+    AgentsStatus,
+    ChatsChart,
+    DepartmentChats,
+    OverviewItem,
+    Timing,
+    Timings,
+)
 from .config import (
     AppearanceSetting,
     ConfigCustomField,
@@ -52,6 +63,7 @@ from .user import AgentStatus, LivechatUser, LoginResult, UserRef
 from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
 
 __all__ = [
+    "AgentChats",
     "AgentDepartment",
     "AgentEmail",
     "AgentInfo",
@@ -59,8 +71,10 @@ __all__ = [
     "AgentOverviewColumn",
     "AgentOverviewRow",
     "AgentStatus",
+    "AgentsStatus",
     "AppearanceSetting",
     "Attachment",
+    "ChatsChart",
     "ClosedRoom",
     "ConfigCustomField",
     "ConfigDepartment",
@@ -73,6 +87,7 @@ __all__ = [
     "DeletedVisitor",
     "Department",
     "DepartmentAgent",
+    "DepartmentChats",
     "DepartmentDetails",
     "FileUpload",
     "Inquiry",
@@ -98,6 +113,8 @@ __all__ = [
     "SurveyOptions",
     "SurveyResult",
     "Timestamp",
+    "Timing",
+    "Timings",
     "TransferDepartment",
     "TransferHistoryEntry",
     "TransferTarget",

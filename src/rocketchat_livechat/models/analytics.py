@@ -6,7 +6,18 @@ from pydantic import Field
 
 from ._base import RocketChatModel
 
-__all__ = ["AgentOverview", "AgentOverviewColumn", "AgentOverviewRow", "OverviewItem"]
+__all__ = [
+    "AgentChats",
+    "AgentOverview",
+    "AgentOverviewColumn",
+    "AgentOverviewRow",
+    "AgentsStatus",
+    "ChatsChart",
+    "DepartmentChats",
+    "OverviewItem",
+    "Timing",
+    "Timings",
+]
 
 
 class OverviewItem(RocketChatModel):
@@ -37,3 +48,52 @@ class AgentOverview(RocketChatModel):
 
     head: list[AgentOverviewColumn] = Field(default_factory=list)
     data: list[AgentOverviewRow] = Field(default_factory=list)
+
+
+class ChatsChart(RocketChatModel):
+    """``dashboards/charts/chats``: served open chats, closed, queued and on hold (EE: 0)."""
+
+    open: int = 0
+    closed: int = 0
+    queued: int = 0
+    onhold: int = 0
+
+
+class AgentChats(RocketChatModel):
+    """One agent's chats in ``dashboards/charts/chats-per-agent``."""
+
+    open: int = 0
+    closed: int = 0
+    onhold: int | None = None
+
+
+class DepartmentChats(RocketChatModel):
+    """One department's chats in ``dashboards/charts/chats-per-department``."""
+
+    open: int = 0
+    closed: int = 0
+
+
+class Timing(RocketChatModel):
+    """Average (truncated) and longest time, in seconds."""
+
+    avg: int | float = 0
+    longest: int | float | None = 0
+
+
+class Timings(RocketChatModel):
+    """``dashboards/charts/timings``: first response, reaction and chat duration."""
+
+    response: Timing = Field(default_factory=Timing)
+    reaction: Timing = Field(default_factory=Timing)
+    chat_duration: Timing = Field(default_factory=Timing)
+
+
+class AgentsStatus(RocketChatModel):
+    """``dashboards/charts/agents-status``: livechat agents by presence (an agent that is
+    not-available counts as offline)."""
+
+    offline: int = 0
+    away: int = 0
+    busy: int = 0
+    available: int = 0

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -153,3 +154,40 @@ def test_analytics_overviews(
     assert manager.analytics.get_overview("Conversations", "soon", "later") == []
     with pytest.raises(InvalidArgumentError):
         manager.analytics.get_overview("Everything", room.ts, room.ts)  # type: ignore[arg-type]
+
+
+def test_dashboards(
+    manager_client: LivechatClient,
+    livechat_client: LivechatClient,
+    livechat_server: LivechatTestServer,
+) -> None:
+    agent = livechat_server.create_agent()
+    dept = livechat_server.create_department(f"Board {secrets.token_hex(3)}", [agent])
+    token = register(livechat_client)
+    livechat_client.visitor.register_visitor(token, department=dept["_id"])
+    room = (livechat_client.room.get_room(token)).room
+    livechat_server.agent_send(agent, room.id, "hi")
+    assert room.ts is not None
+    start, end = room.ts - timedelta(minutes=1), datetime.now(UTC) + timedelta(minutes=1)
+    analytics = manager_client.analytics
+    d = {"department_id": dept["_id"]}
+
+    chart = analytics.get_chats_chart(start, end, **d)
+    assert (chart.open, chart.closed, chart.queued) == (1, 0, 0)
+    per_agent = analytics.get_chats_per_agent_chart(start, end, **d)
+    assert per_agent[agent.username].open == 1
+    per_department = analytics.get_chats_per_department_chart(start, end, **d)
+    assert per_department[dept["name"]].open == 1
+    timings = analytics.get_timings_chart(start, end, **d)
+    assert timings.chat_duration.avg == 0
+    status = analytics.get_agents_status_chart(**d)
+    assert status is not None and status.available == 1
+    assert analytics.get_agents_status_chart(department_id="nope") is None
+    totals = analytics.get_conversation_totalizers(start, end, **d)
+    assert {t.title: t.value for t in totals}["Total_conversations"] == 1
+    for fetch in (
+        analytics.get_productivity_totalizers,
+        analytics.get_agents_productivity_totalizers,
+        analytics.get_chats_totalizers,
+    ):
+        assert len(fetch(start, end, **d)) >= 3

@@ -10,3 +10,14 @@ from ._base import EndpointMethod, Resource
 class AnalyticsResource(Resource):
     get_overview = EndpointMethod(analytics.get_overview)
     get_agent_overview = EndpointMethod(analytics.get_agent_overview)
+    get_conversation_totalizers = EndpointMethod(analytics.get_conversation_totalizers)
+    get_agents_productivity_totalizers = EndpointMethod(
+        analytics.get_agents_productivity_totalizers
+    )
+    get_chats_totalizers = EndpointMethod(analytics.get_chats_totalizers)
+    get_productivity_totalizers = EndpointMethod(analytics.get_productivity_totalizers)
+    get_chats_chart = EndpointMethod(analytics.get_chats_chart)
+    get_chats_per_agent_chart = EndpointMethod(analytics.get_chats_per_agent_chart)
+    get_chats_per_department_chart = EndpointMethod(analytics.get_chats_per_department_chart)
+    get_timings_chart = EndpointMethod(analytics.get_timings_chart)
+    get_agents_status_chart = EndpointMethod(analytics.get_agents_status_chart)
