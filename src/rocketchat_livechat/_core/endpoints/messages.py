@@ -1,4 +1,11 @@
-"""Visitor messages (send, get, edit, delete, history), offline messages and agent replies."""
+"""Visitor messages (send, get, edit, delete, history, bulk import), offline messages, agent
+replies and inbound SMS.
+
+``GET livechat/messages/:rid``, which the REST reference (``omnichannel.yaml``) documents, does
+not exist in Rocket.Chat 7.x/8.x (``apps/meteor/app/livechat/server/api/v1/message.ts`` serves
+``livechat/messages.history/:rid``, :func:`get_message_history`; a ``livechat/messages/:rid``
+route existed only in 0.x, as a POST). It is deliberately not declared.
+"""
 
 from __future__ import annotations
 
