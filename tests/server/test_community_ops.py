@@ -8,8 +8,10 @@ Sources: ``apps/meteor/app/livechat/imports/server/rest/triggers.ts``, ``sms.ts`
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import httpx2
 import pytest
@@ -492,3 +494,34 @@ def test_dashboard_refusals(http: httpx2.Client, admin: dict[str, str], agent: A
     }
     query = {"start": "2024-01-01", "end": "2024-01-02"}
     assert error(http.get(path, params=query, headers=agent.headers), 403) == NOT_PERMITTED
+
+
+def test_inbound_sms_department_and_location(
+    http: httpx2.Client, sms_on: str, livechat_server: LivechatTestServer, admin: dict[str, str]
+) -> None:
+    """``?department=`` (id or name) picks the department; Latitude/Longitude become a
+    GeoJSON point; media are not downloaded (the upload-failed attachment)."""
+    agent = livechat_server.create_agent()
+    dept = livechat_server.create_department(f"Sms {new_token()}", [agent])
+    number = f"+1666{secrets.randbelow(10**7):07d}"
+    fields = {
+        "From": number,
+        "To": "+15559990000",
+        "Body": "where am I",
+        "Latitude": "45.5",
+        "Longitude": "-73.6",
+        "NumMedia": "1",
+        "MediaUrl0": "http://example.invalid/a.png",
+        "MediaContentType0": "image/png",
+    }
+    query = f"department={quote(dept['name'])}"  # Twilio signs the URL as it posts it
+    assert _sms(http, fields, query=query).status_code == 200
+    rooms = http.get("livechat/rooms", params={"open": "true", "count": 100}, headers=admin)
+    (room,) = [r for r in rooms.json()["rooms"] if r["v"].get("username") == number.lstrip("+")]
+    assert room["departmentId"] == dept["_id"] and room["servedBy"]["_id"] == agent.user_id
+    history = http.get(
+        f"livechat/messages.history/{room['_id']}", params={"token": room["v"]["token"]}
+    ).json()["messages"]
+    (message,) = [m for m in history if not m.get("t")]
+    assert message["location"] == {"type": "Point", "coordinates": [-73.6, 45.5]}
+    assert message["attachments"][0]["title"] == "Attachment upload failed"
