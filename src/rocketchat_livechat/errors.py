@@ -67,6 +67,7 @@ __all__ = [
     "RoomClosedError",
     "RoomNotClosedError",
     "ServerError",
+    "SmsRefusedError",
     "TranscriptRequestError",
     "UnexpectedResponseError",
     "UserAlreadyInRoomError",
@@ -313,6 +314,13 @@ class DepartmentSaveError(BadRequestError):
 class DepartmentRemovalDisabledError(BadRequestError):
     """Departments cannot be deleted while ``Omnichannel_enable_department_removal`` is off
     (``error-department-removal-disabled``)."""
+
+
+class SmsRefusedError(BadRequestError):
+    """``livechat/sms-incoming/:service`` refused the inbound SMS before reading it: not the
+    configured ``SMS_Service`` (``Invalid service``), SMS off (``error-sms-service-disabled``),
+    an unknown provider (``error-sms-service-not-configured``) or a bad provider signature
+    (``Invalid request``)."""
 
 
 class InvalidEmailError(BadRequestError):

@@ -65,6 +65,9 @@ NO_VALIDATOR: dict[str, str] = {
     "departments.update_department": "PUT livechat/department/:_id runs only Match checks",
     "departments.delete_department": "the id travels in the path; no query or body",
     "departments.get_department_agents": "GET livechat/department/:_id/agents has no schema",
+    "messages.receive_sms": "sms.ts declares no validator (the provider's own fields)",
+    "triggers.get_trigger": "the id travels in the path; livechat/triggers/:_id has no schema",
+    "triggers.delete_trigger": "the id travels in the path; livechat/triggers/:_id has no schema",
     "departments.save_department_agents": (
         "POST livechat/department/:_id/agents runs only a Match check (rest-typings' "
         "isLivechatDepartmentDepartmentIdAgentsPOSTProps is not applied to the route)"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -492,6 +493,10 @@ ANY_USER: dict[tuple[str, str], Callable[[], tuple[int, dict[str, Any]]]] = {
         },
     ),
 }
+#: agent endpoints any logged-in user may call (Rocket.Chat checks no permission): what a user
+#: without a livechat role gets with the body below (``message.ts``: a new visitor is registered,
+#: then the shadowed-variable bug refuses the call)
+NO_PERMISSION_CHECK = {("POST", "livechat/messages"): plain("error-invalid-token")}
 AGENT_ENDPOINTS = sorted(
     (e.method, e.path)
     for g in ROUTE_GROUPS
@@ -525,6 +530,18 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/room.forward": lambda owner: {"roomId": owner.rid, "userId": "x"},
     "livechat/users/:type": lambda owner: {"username": "nobody"},
     "livechat/appearance": lambda owner: [{"_id": "Livechat_title", "value": "x"}],
+    "livechat/messages": lambda owner: {
+        "visitor": {"token": f"matrix-{secrets.token_hex(6)}"},
+        "messages": [{"msg": "hi"}],
+    },
+    "livechat/triggers": lambda owner: {
+        "name": "t",
+        "description": "d",
+        "enabled": True,
+        "runOnce": False,
+        "conditions": [{"name": "page-url", "value": None}],
+        "actions": [{"name": "send-message", "params": {"sender": "queue", "msg": "hi"}}],
+    },
     "livechat/room.saveInfo": lambda owner: {
         "roomData": {"_id": owner.rid},
         "guestData": {"_id": "x"},
@@ -543,6 +560,8 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "omnichannel/contacts.delete": lambda owner: {"contactId": "x"},
 }
 
+_ANALYTICS_QUERY = {"name": "Conversations", "from": "2024-01-01", "to": "2024-01-02"}
+
 #: query parameters that pass each GET endpoint's schema
 VALID_QUERIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/inquiries.getOne": lambda owner: {"roomId": owner.rid},
@@ -553,6 +572,8 @@ VALID_QUERIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "omnichannel/contacts.checkExistence": lambda owner: {"contactId": "x"},
     "omnichannel/contacts.history": lambda owner: {"contactId": "x"},
     "omnichannel/contacts.channels": lambda owner: {"contactId": "x"},
+    "livechat/analytics/overview": lambda owner: _ANALYTICS_QUERY,
+    "livechat/analytics/agent-overview": lambda owner: _ANALYTICS_QUERY,
 }
 
 
@@ -563,6 +584,8 @@ def _agent_call(method: str, path: str, owner: Visitor, headers: dict[str, str])
     body = VALID_BODIES[path](owner) if path in VALID_BODIES else {}
     if path in VALID_QUERIES:
         params = VALID_QUERIES[path](owner)
+    elif path.startswith("livechat/analytics/dashboards/"):
+        params = {"start": "2024-01-01T00:00:00.000Z", "end": "2024-01-02T00:00:00.000Z"}
     else:
         params = {"roomId": owner.rid} if path.endswith(("getOne", "room.join")) else None
     return Call(method, filled, params, None if method == "GET" else body, headers)
@@ -602,6 +625,8 @@ def test_agent_endpoints_refuse_users_without_a_livechat_role(
         expected = plain("error-not-allowed")
     elif (method, path) in ANY_USER:
         expected = ANY_USER[(method, path)]()
+    elif (method, path) in NO_PERMISSION_CHECK:
+        expected = NO_PERMISSION_CHECK[(method, path)]
     else:
         expected = HANDLER_GUARDED.get((method, path), NOT_PERMITTED)
     assert (response.status_code, response.json()) == expected

@@ -322,6 +322,11 @@ def returns_as_declared(result: Any, returns: str) -> bool:
             matched = isinstance(result, list) and all(type(i).__name__ == inner for i in result)
         elif alternative.startswith("tuple["):
             matched = isinstance(result, tuple)
+        elif alternative.startswith("dict[str, "):
+            inner = alternative.removeprefix("dict[str, ").removesuffix("]")
+            matched = isinstance(result, dict) and all(
+                isinstance(k, str) and type(i).__name__ == inner for k, i in result.items()
+            )
         else:
             matched = type(result).__name__ == alternative
         if matched:

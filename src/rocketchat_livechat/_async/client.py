@@ -23,12 +23,14 @@ from .._core.retry import RetryPolicy, decide_after_status, decide_after_transpo
 from .._version import USER_AGENT
 from ..models import LoginResult
 from .resources.agents import AsyncAgentsResource
+from .resources.analytics import AsyncAnalyticsResource
 from .resources.config import AsyncConfigResource
 from .resources.contacts import AsyncContactsResource
 from .resources.departments import AsyncDepartmentsResource
 from .resources.inquiries import AsyncInquiriesResource
 from .resources.messages import AsyncMessagesResource
 from .resources.room import AsyncRoomResource
+from .resources.triggers import AsyncTriggersResource
 from .resources.users import AsyncUsersResource
 from .resources.visitor import AsyncVisitorResource
 from .resources.visitors import AsyncVisitorsResource
@@ -122,6 +124,8 @@ class AsyncLivechatClient:
         self.departments = AsyncDepartmentsResource(self)
         self.visitors = AsyncVisitorsResource(self)
         self.contacts = AsyncContactsResource(self)
+        self.triggers = AsyncTriggersResource(self)
+        self.analytics = AsyncAnalyticsResource(self)
 
     def with_options(
         self,
@@ -272,6 +276,8 @@ class AsyncLivechatClient:
             _log_attempt(request.method, request.route, response.status_code, started, attempt)
             body = http.decode_body(response)
             if http.is_success(response, body):
+                if getattr(call.parse, "raw", False):  # a parsing.Parser of a non-JSON answer
+                    return call.parse(response.text)
                 if body is not None:
                     return call.parse(body)
                 # a garbled answer is a lost answer: retry what is safe to repeat

@@ -101,6 +101,12 @@ CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "error-invalid-contact": e.InvalidContactError,
     "Webhook_URL_not_set": e.WebhookTestError,
     "error-invalid-webhook-response": e.WebhookTestError,
+    "Invalid service": e.SmsRefusedError,
+    "Invalid request": e.SmsRefusedError,
+    "error-sms-service-disabled": e.SmsRefusedError,
+    "error-sms-service-not-configured": e.SmsRefusedError,
+    "Invalid data": e.InvalidParamsError,
+    "invalid-chart-name": e.InvalidParamsError,
     "error-too-many-requests": e.RateLimitError,
     "too-many-requests": e.RateLimitError,
 }

@@ -17,10 +17,14 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Parser(Generic[T]):
-    """Turns a successful JSON body into what a call returns; ``returns`` names it for docs."""
+    """Turns a successful JSON body into what a call returns; ``returns`` names it for docs.
+
+    A ``raw`` parser is given the response's text instead (answers that are not JSON).
+    """
 
     parse: Callable[[Any], T]
     returns: str
+    raw: bool = False
 
     def __call__(self, body: Any) -> T:
         return self.parse(body)
@@ -138,6 +142,9 @@ def int_under(key: str) -> Parser[int]:
 
     return Parser(parse, "int")
 
+
+# For endpoints whose answer is not JSON (``livechat/sms-incoming``: the provider's TwiML).
+raw_text: Parser[str] = Parser(str, "str", raw=True)
 
 # For endpoints that answer only ``{"success": true}`` (failures arrive as error statuses).
 nothing: Parser[None] = Parser(lambda body: None, "None")

@@ -24,12 +24,14 @@ from .._core.retry import RetryPolicy, decide_after_status, decide_after_transpo
 from .._version import USER_AGENT
 from ..models import LoginResult
 from .resources.agents import AgentsResource
+from .resources.analytics import AnalyticsResource
 from .resources.config import ConfigResource
 from .resources.contacts import ContactsResource
 from .resources.departments import DepartmentsResource
 from .resources.inquiries import InquiriesResource
 from .resources.messages import MessagesResource
 from .resources.room import RoomResource
+from .resources.triggers import TriggersResource
 from .resources.users import UsersResource
 from .resources.visitor import VisitorResource
 from .resources.visitors import VisitorsResource
@@ -123,6 +125,8 @@ class LivechatClient:
         self.departments = DepartmentsResource(self)
         self.visitors = VisitorsResource(self)
         self.contacts = ContactsResource(self)
+        self.triggers = TriggersResource(self)
+        self.analytics = AnalyticsResource(self)
 
     def with_options(
         self,
@@ -273,6 +277,8 @@ class LivechatClient:
             _log_attempt(request.method, request.route, response.status_code, started, attempt)
             body = http.decode_body(response)
             if http.is_success(response, body):
+                if getattr(call.parse, "raw", False):  # a parsing.Parser of a non-JSON answer
+                    return call.parse(response.text)
                 if body is not None:
                     return call.parse(body)
                 # a garbled answer is a lost answer: retry what is safe to repeat

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from ._base import RocketChatModel, Timestamp
 from .agent import AgentEmail, AgentInfo
+from .analytics import (
+    AgentChats,
+    AgentOverview,
+    AgentOverviewColumn,
+    AgentOverviewRow,
+    AgentsStatus,
+    ChatsChart,
+    DepartmentChats,
+    OverviewItem,
+    Timing,
+    Timings,
+)
 from .config import (
     AppearanceSetting,
     ConfigCustomField,
@@ -47,6 +59,7 @@ from .message import (
     Message,
     MessageFile,
     MessageUser,
+    SentMessage,
     UploadedMedia,
     UploadedMessage,
 )
@@ -61,16 +74,23 @@ from .room import (
     SurveyResult,
 )
 from .transfer import TransferDepartment, TransferHistoryEntry, TransferredBy, TransferTarget
+from .trigger import Trigger, TriggerAction, TriggerCondition
 from .user import AgentStatus, LivechatUser, LoginResult, UserRef
 from .visitor import DeletedVisitor, Visitor, VisitorEmail, VisitorPhone, VisitorStatus
 
 __all__ = [
+    "AgentChats",
     "AgentDepartment",
     "AgentEmail",
     "AgentInfo",
+    "AgentOverview",
+    "AgentOverviewColumn",
+    "AgentOverviewRow",
     "AgentStatus",
+    "AgentsStatus",
     "AppearanceSetting",
     "Attachment",
+    "ChatsChart",
     "ClosedRoom",
     "ConfigCustomField",
     "ConfigDepartment",
@@ -93,6 +113,7 @@ __all__ = [
     "DeletedVisitor",
     "Department",
     "DepartmentAgent",
+    "DepartmentChats",
     "DepartmentDetails",
     "FileUpload",
     "Inquiry",
@@ -103,6 +124,7 @@ __all__ = [
     "Message",
     "MessageFile",
     "MessageUser",
+    "OverviewItem",
     "Page",
     "PageVisit",
     "QueueDepartment",
@@ -115,14 +137,20 @@ __all__ = [
     "RoomSource",
     "RoomVisitor",
     "RoutingConfig",
+    "SentMessage",
     "ServedBy",
     "SurveyOptions",
     "SurveyResult",
     "Timestamp",
+    "Timing",
+    "Timings",
     "TransferDepartment",
     "TransferHistoryEntry",
     "TransferTarget",
     "TransferredBy",
+    "Trigger",
+    "TriggerAction",
+    "TriggerCondition",
     "UploadedMedia",
     "UploadedMessage",
     "UserRef",

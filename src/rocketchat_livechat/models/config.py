@@ -9,6 +9,7 @@ from pydantic import Field
 from ._base import RocketChatModel, Timestamp
 from .agent import AgentInfo
 from .room import Room
+from .trigger import Trigger
 from .visitor import Visitor
 
 __all__ = [
@@ -119,7 +120,8 @@ class LivechatConfig(RocketChatModel):
     theme: ConfigTheme = Field(default_factory=ConfigTheme)
     messages: ConfigMessages = Field(default_factory=ConfigMessages)
     survey: SurveyOptions = Field(default_factory=SurveyOptions)
-    triggers: list[dict[str, Any]] = Field(default_factory=list)
+    triggers: list[Trigger] = Field(default_factory=list)
+    """The enabled triggers (``_id``, ``actions``, ``conditions``, ``run_once`` only)."""
     departments: list[ConfigDepartment] = Field(default_factory=list)
     resources: dict[str, Any] | None = None
     online: bool | None = None

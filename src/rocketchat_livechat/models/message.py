@@ -17,6 +17,7 @@ __all__ = [
     "Message",
     "MessageFile",
     "MessageUser",
+    "SentMessage",
     "UploadedMedia",
     "UploadedMessage",
 ]
@@ -167,3 +168,11 @@ class UploadedMedia(RocketChatModel):
 
     id: str = Field(alias="_id")
     url: str | None = None
+
+
+class SentMessage(RocketChatModel):
+    """One message stored by ``POST livechat/messages``: its author's username, text, time."""
+
+    username: str | None = None
+    msg: str | None = None
+    ts: Timestamp | None = None

@@ -134,6 +134,13 @@ DEFAULTS: dict[str, Any] = {
     "Omnichannel_queue_delay_timeout": 5,
     "Omnichannel_call_provider": "none",
     "Omnichannel_enable_department_removal": False,
+    "Livechat_visitor_inactivity_timeout": 3600,
+    # SMS (apps/meteor/server/settings/sms.ts)
+    "SMS_Enabled": False,
+    "SMS_Service": "twilio",
+    "SMS_Default_Omnichannel_Department": "",
+    "SMS_Twilio_Account_SID": "",
+    "SMS_Twilio_authToken": "",
 }
 
 

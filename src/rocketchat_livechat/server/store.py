@@ -67,6 +67,7 @@ COLLECTIONS: dict[str, tuple[str, ...]] = {
     "counters": (),
     "subscriptions": ("rid", "u._id"),
     "contacts": ("unknown",),
+    "livechat_triggers": ("enabled",),
 }
 
 _MISSING = object()
@@ -469,6 +470,7 @@ class Store:
     counters: Collection
     subscriptions: Collection
     contacts: Collection
+    livechat_triggers: Collection
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)

@@ -85,7 +85,7 @@ def test_full_6_14_config_shape() -> None:
     assert config.theme.position == "right"
     assert isinstance(config.theme.action_links, dict)
     assert config.messages.conversation_finished_text == "bye"
-    assert config.triggers[0]["runOnce"] is False
+    assert config.triggers[0].run_once is False
     assert config.resources is not None and config.resources["emojis"] == []
     assert config.custom_fields[0].id == "orderId"
     assert config.custom_fields[0].required is True

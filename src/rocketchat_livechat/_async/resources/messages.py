@@ -27,6 +27,8 @@ class AsyncMessagesResource(AsyncResource):
     upload_agent_media = AsyncEndpointMethod(messages.upload_agent_media)
     confirm_agent_media = AsyncEndpointMethod(messages.confirm_agent_media)
     upload_agent_file_legacy = AsyncEndpointMethod(messages.upload_agent_file_legacy)
+    send_messages = AsyncEndpointMethod(messages.send_messages)
+    receive_sms = AsyncEndpointMethod(messages.receive_sms)
 
     async def upload_agent_file(
         self,

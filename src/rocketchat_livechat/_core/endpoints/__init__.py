@@ -20,6 +20,8 @@ GROUPS = (
     "departments",
     "visitors",
     "contacts",
+    "triggers",
+    "analytics",
 )
 
 

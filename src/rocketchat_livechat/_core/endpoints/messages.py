@@ -1,14 +1,20 @@
-"""Visitor messages (send, get, edit, delete, history), offline messages and the agent's own
-messages (send, edit, delete, file upload)."""
+"""Visitor messages (send, get, edit, delete, history, bulk import), offline messages, the
+agent's own messages (send, edit, delete, file upload) and inbound SMS.
+
+``GET livechat/messages/:rid``, which the REST reference (``omnichannel.yaml``) documents, does
+not exist in Rocket.Chat 7.x/8.x (``apps/meteor/app/livechat/server/api/v1/message.ts`` serves
+``livechat/messages.history/:rid``, :func:`get_message_history`; a ``livechat/messages/:rid``
+route existed only in 0.x, as a POST). It is deliberately not declared.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import DeletedAgentMessage, DeletedMessage, Message, UploadedMedia
+from ...models import DeletedAgentMessage, DeletedMessage, Message, SentMessage, UploadedMedia
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
@@ -155,6 +161,107 @@ def get_message_history(
             "offset": v.optional_int("offset", offset),
         },
     )
+
+
+@endpoint(
+    "POST",
+    "livechat/messages",
+    parse=parsing.list_under(SentMessage, "messages"),
+    auth="user",
+    schema="isGETLivechatMessagesParams",  # rest-typings' name for this POST's validator
+    samples=[
+        Sample(
+            (TOKEN, ["Hello", "Anyone there?"]),
+            response={
+                "messages": [
+                    {"username": "guest-1", "msg": "Hello", "ts": "2024-10-15T02:52:42.123Z"},
+                    {
+                        "username": "guest-1",
+                        "msg": "Anyone there?",
+                        "ts": "2024-10-15T02:52:42.150Z",
+                    },
+                ]
+            },
+        )
+    ],
+)
+def send_messages(token: str, messages: Sequence[str], **options: Unpack[CallOptions]) -> Parts:
+    """Store several messages as the visitor's (imports, migrations), as any logged-in user.
+
+    They go to the visitor's first open room, or to a new room (routed like any new chat).
+    Rocket.Chat 7.x/8.x register an unknown token's visitor but then refuse the call with
+    ``error-invalid-token`` (:class:`~rocketchat_livechat.InvalidTokenError`); the same call
+    succeeds the second time. Not safe to retry: a repeat stores the messages again."""
+    if isinstance(messages, str | bytes) or not isinstance(messages, Sequence):
+        raise InvalidArgumentError("messages", "expected a list of strings")
+    if not messages:
+        raise InvalidArgumentError("messages", "expected at least one message")
+    return Parts(
+        json={
+            "visitor": {"token": v.required_str("token", token)},
+            "messages": [
+                {"msg": v.required_str(f"messages[{i}]", m)} for i, m in enumerate(messages)
+            ],
+        }
+    )
+
+
+SMS_FIELDS = {"From": "+15550001111", "To": "+15559990000", "Body": "Hi from my phone"}
+
+
+@endpoint(
+    "POST",
+    "livechat/sms-incoming/{service}",
+    parse=parsing.raw_text,
+    samples=[
+        Sample(
+            ("twilio", SMS_FIELDS), {"signature": "c2lnbmF0dXJl"}, response="<Response></Response>"
+        ),
+        Sample(
+            ("twilio", {**SMS_FIELDS, "NumMedia": "0", "FromCountry": "US"}),
+            {"department": "dep-1"},
+            response="<Response></Response>",
+        ),
+    ],
+)
+def receive_sms(
+    service: str,
+    fields: Mapping[str, str],
+    *,
+    signature: str | None = None,
+    department: str | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Deliver an inbound SMS the way the provider's webhook does (bridges, tests).
+
+    ``service`` is the provider (``twilio``; it must be the server's ``SMS_Service`` with
+    ``SMS_Enabled`` on); ``fields`` are the provider's fields (Twilio: ``From``, ``To``,
+    ``Body``, optional ``NumMedia``/``MediaUrl0``/``MediaContentType0``, ``FromCountry``,
+    ``FromState``, ``FromCity``, ``FromZip``, ``Latitude``, ``Longitude``), sent as JSON;
+    ``signature`` is the ``X-Twilio-Signature`` header; ``department`` (id or name) overrides
+    ``SMS_Default_Omnichannel_Department``. The server finds or creates the visitor by phone
+    number and its open SMS room, and stores the text as a visitor message. Returns the
+    provider's answer (Twilio: TwiML, ``<Response></Response>``). Refusals: ``Invalid service``,
+    ``Invalid request`` (signature), ``error-sms-service-disabled``, ``Invalid data``."""
+    mapping = v.optional_mapping("fields", fields)
+    if mapping is None:
+        raise InvalidArgumentError("fields", "expected a mapping of strings")
+    body = {v.required_str("fields", k): _field(f"fields[{k!r}]", x) for k, x in mapping.items()}
+    headers = {}
+    if signature is not None:
+        headers["X-Twilio-Signature"] = v.header_value("signature", signature)
+    return Parts(
+        path={"service": v.path_segment("service", service)},
+        params={"department": v.optional_str("department", department)},
+        json=body,
+        headers=headers,
+    )
+
+
+def _field(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidArgumentError(name, f"expected a string, got {type(value).__name__}")
+    return value
 
 
 @endpoint(

@@ -28,6 +28,8 @@ class MessagesResource(Resource):
     upload_agent_media = EndpointMethod(messages.upload_agent_media)
     confirm_agent_media = EndpointMethod(messages.confirm_agent_media)
     upload_agent_file_legacy = EndpointMethod(messages.upload_agent_file_legacy)
+    send_messages = EndpointMethod(messages.send_messages)
+    receive_sms = EndpointMethod(messages.receive_sms)
 
     def upload_agent_file(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..api import RouteGroup
 from . import (
     agent,
+    analytics,
     appearance,
     auth,
     config,
@@ -18,6 +19,8 @@ from . import (
     queue,
     room,
     rooms,
+    sms,
+    triggers,
     upload,
     users,
     visitor,
@@ -45,5 +48,8 @@ ROUTE_GROUPS: tuple[RouteGroup, ...] = tuple(
         appearance,
         integrations,
         general,
+        triggers,
+        sms,
+        analytics,
     )
 )

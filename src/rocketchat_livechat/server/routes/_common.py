@@ -34,6 +34,16 @@ def visitor_room(state: ServerState, rid: str, token: str, *, open_only: bool = 
     return room
 
 
+def connection_data(ctx: Context) -> dict[str, Any]:
+    """``normalizeHttpHeaderData``: what a visitor registration keeps of the request."""
+    headers = ctx.request.headers
+    return {
+        "userAgent": headers.get("user-agent", ""),
+        "ip": ctx.ip,
+        "host": headers.get("host", ""),
+    }
+
+
 def pagination(ctx: Context) -> tuple[int, int]:
     """``(offset, count)`` as Rocket.Chat's ``getPaginationItems``."""
     settings = ctx.state.settings

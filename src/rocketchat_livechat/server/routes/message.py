@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..api import Context, RouteGroup
+from ..api import Context, Result, RouteGroup
 from ..errors import PlainError
 from ..files import with_file_upload
 from ..ratelimit import RateRule
-from ..services import messages, offline, webhooks
+from ..responses import json_response
+from ..services import bulk, messages, offline, visitors, webhooks
 from ..state import ServerState
 from ..store import Doc
-from ..validation import rest_typings
-from ._common import visitor_or_fail, visitor_room
+from ..validation import STRING, obj, rest_typings
+from ._common import connection_data, visitor_or_fail, visitor_room
 
 routes = RouteGroup()
 
@@ -23,6 +24,14 @@ EDIT_BODY = rest_typings("isPUTLivechatMessageIdParams")
 DELETE_BODY = rest_typings("isDELETELivechatMessageIdParams")
 HISTORY_QUERY = rest_typings("isGETLivechatMessagesHistoryRidParams")
 OFFLINE_BODY = rest_typings("isPOSTLivechatOfflineMessageParams")
+#: rest-typings ``isGETLivechatMessagesParams`` (the POST's validator, despite its name)
+BULK_BODY = obj(
+    {
+        "visitor": obj({"token": STRING}, ("token",)),
+        "messages": {"type": "array", "items": obj({"msg": STRING}, ("msg",)), "minItems": 1},
+    },
+    ("visitor", "messages"),
+)
 
 
 @routes.post("livechat/message", schema=SEND_BODY)
@@ -91,6 +100,25 @@ async def history(ctx: Context) -> dict[str, Any]:
         ctx.state, room["_id"], limit=limit, offset=offset, end=_parse_date(ctx.params.get("end"))
     )
     return {"messages": [with_file_upload(ctx.state, m) for m in found]}
+
+
+@routes.post("livechat/messages", auth=True, schema=BULK_BODY)
+async def bulk_messages(ctx: Context) -> Result:
+    """Import messages as a visitor's (any logged-in user: the route checks no permission).
+
+    ``message.ts``: a known visitor's messages go to its first open room, or to a new room (id
+    chosen here, created by the send path). A new visitor is registered, but Rocket.Chat 7.x and
+    8.x then send with an unset visitor (a shadowed ``visitor`` variable) and answer 400
+    ``error-invalid-token``: the registration stays, so the same call succeeds the second time.
+    """
+    token = ctx.params["visitor"]["token"]
+    visitor = visitors.find_by_token(ctx.state, token)
+    if visitor is None:
+        visitors.register(ctx.state, {"token": token}, connection_data(ctx))
+        error = PlainError("error-invalid-token")
+        return json_response(error.body, status=error.status)  # the registration is kept
+    texts = [m["msg"] for m in ctx.params["messages"]]
+    return {"messages": bulk.import_visitor_messages(ctx.state, visitor, texts)}
 
 
 @routes.post("livechat/offline.message", rate=RateRule(1, 5000), schema=OFFLINE_BODY)

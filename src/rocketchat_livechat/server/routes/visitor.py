@@ -11,7 +11,7 @@ from ..ratelimit import RateRule
 from ..services import messages, rooms, visitors
 from ..services._constants import ROCKET_CAT
 from ..validation import BOOLEAN, STRING, check, obj, rest_typings
-from ._common import visitor_or_fail
+from ._common import connection_data, visitor_or_fail
 
 routes = RouteGroup()
 
@@ -48,19 +48,10 @@ CUSTOM_FIELDS_BODY = rest_typings("isPOSTLivechatCustomFieldsParams")
 PAGE_VISITED_BODY = rest_typings("isPOSTLivechatPageVisitedParams")
 
 
-def _connection_data(ctx: Context) -> dict[str, Any]:
-    headers = ctx.request.headers
-    return {
-        "userAgent": headers.get("user-agent", ""),
-        "ip": ctx.ip,
-        "host": headers.get("host", ""),
-    }
-
-
 @routes.post("livechat/visitor", rate=RateRule(5, 60000), schema=VISITOR_BODY)
 async def register_visitor(ctx: Context) -> dict[str, Any]:
     data = ctx.params["visitor"]
-    visitor = visitors.register(ctx.state, data, _connection_data(ctx))
+    visitor = visitors.register(ctx.state, data, connection_data(ctx))
     custom = data.get("customFields")
     if isinstance(custom, list) and custom:
         visitor = visitors.apply_registration_custom_fields(ctx.state, visitor, custom)

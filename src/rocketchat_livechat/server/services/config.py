@@ -6,7 +6,7 @@ from typing import Any
 
 from ..state import ServerState
 from ..store import Doc
-from . import routing, users, visitors
+from . import routing, triggers, users, visitors
 
 SURVEY = {
     "items": ["satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness"],
@@ -125,7 +125,7 @@ def build_config(state: ServerState, token: str | None, department: str | None) 
         "theme": _theme(state),
         "messages": _messages(state),
         "survey": SURVEY,
-        "triggers": [],
+        "triggers": triggers.for_widget(state),
         "departments": _departments(state),
         "resources": {"sound": f"{site}/sounds/chime.mp3", "emojis": []},
         "online": routing.is_online(state, department),

@@ -13,7 +13,7 @@ from ..errors import MeteorError, PlainError
 from ..ids import random_id
 from ..state import ServerState
 from ..store import Doc, Update
-from . import events, webhooks
+from . import events, metrics, webhooks
 
 #: Rocket.Chat's livechat wrapper fails like this when the insert returned nothing (dup ``_id``)
 DUPLICATE_ID_ERROR = "Cannot convert undefined or null to object"
@@ -75,10 +75,18 @@ def insert(
         if update:
             current = room if room is not None else state.store.rooms.get(message["rid"])
             if current is not None:
+                # a counted message (not system, not hidden) also moves the response metrics
+                update = _merge(update, metrics.message_update(current, message, state.now()))
                 state.store.rooms.update_held(current, update)
     if not message.get("_hidden"):
         events.message(state, message)
     return message
+
+
+def _merge(update: dict[str, dict[str, Any]], extra: Update) -> dict[str, dict[str, Any]]:
+    for op, fields in extra.items():
+        update[op] = {**update.get(op, {}), **fields}
+    return update
 
 
 def _room_update(message: Doc, extra: Update | None) -> dict[str, dict[str, Any]]:
