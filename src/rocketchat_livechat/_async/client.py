@@ -17,6 +17,7 @@ from .._concurrency import async_sleep
 from .._core import downloads, http
 from .._core.endpoint import CallOptions, Endpoint
 from .._core.endpoints import auth
+from .._core.parsing import NOT_PARSED
 from .._core.redact import REDACT_URLS
 from .._core.request import Call, Request
 from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
@@ -270,6 +271,9 @@ class AsyncLivechatClient:
                 if reader is not None:
                     reader.close()
             _log_attempt(request.method, request.route, response.status_code, started, attempt)
+            parsed = http.parse_fast(response, call)
+            if parsed is not NOT_PARSED:
+                return parsed  # type: ignore[no-any-return]
             body = http.decode_body(response)
             if http.is_success(response, body):
                 if body is not None:
