@@ -22,7 +22,6 @@ from .._core.redact import REDACT_URLS
 from .._core.request import Call, Request
 from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
 from .._version import USER_AGENT
-from ..models import LoginResult
 from .resources.agents import AsyncAgentsResource
 from .resources.config import AsyncConfigResource
 from .resources.contacts import AsyncContactsResource
@@ -35,6 +34,7 @@ from .resources.visitor import AsyncVisitorResource
 from .resources.visitors import AsyncVisitorsResource
 
 if TYPE_CHECKING:
+    from ..models import LoginResult
     from .realtime import AsyncRealtime
 
 T = TypeVar("T")

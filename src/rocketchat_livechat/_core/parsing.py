@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from ..errors import UnexpectedResponseError
+from .lazy import resolve
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -73,7 +74,7 @@ def _envelope(key: str, value: Any, *, required: bool = True, **others: Any) -> 
 
 
 def _list_of(model: type[BaseModel]) -> Any:
-    return list[model]  # type: ignore[valid-type]
+    return list[resolve(model)]  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ def _validate(model: type[M], data: Any, body: Any) -> M:
     from pydantic import ValidationError
 
     try:
-        return model.model_validate(data)
+        return resolve(model).model_validate(data)
     except ValidationError as exc:
         raise _invalid(model.__name__, exc, body) from None
 
@@ -143,7 +144,7 @@ def under(model: type[M], key: str) -> Parser[M]:
     return Parser(
         lambda body: _validate(model, _get(body, key), body),
         model.__name__,
-        _JsonPath(lambda: _envelope(key, model), lambda envelope: envelope[key]),
+        _JsonPath(lambda: _envelope(key, resolve(model)), lambda envelope: envelope[key]),
     )
 
 
@@ -158,7 +159,7 @@ def optional_under(model: type[M], key: str) -> Parser[M | None]:
         parse,
         f"{model.__name__} | None",
         _JsonPath(
-            lambda: _envelope(key, model | None, required=False),
+            lambda: _envelope(key, resolve(model) | None, required=False),
             lambda envelope: envelope.get(key),
         ),
     )
@@ -190,7 +191,7 @@ def page_under(model: type[M], key: str) -> Parser[Page[M]]:
 
         _get(body, key)
         try:
-            return Page.from_response(body, key, model)
+            return Page.from_response(body, key, resolve(model))
         except ValidationError as exc:
             raise _invalid(f"page of {model.__name__}", exc, body) from None
 
@@ -201,7 +202,7 @@ def page_under(model: type[M], key: str) -> Parser[Page[M]]:
         from ..models import Page
 
         try:
-            return Page.from_response(envelope, key, model)
+            return Page.from_response(envelope, key, resolve(model))
         except ValidationError:
             return NOT_PARSED
 

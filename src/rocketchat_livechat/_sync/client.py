@@ -23,7 +23,6 @@ from .._core.redact import REDACT_URLS
 from .._core.request import Call, Request
 from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
 from .._version import USER_AGENT
-from ..models import LoginResult
 from .resources.agents import AgentsResource
 from .resources.config import ConfigResource
 from .resources.contacts import ContactsResource
@@ -36,6 +35,7 @@ from .resources.visitor import VisitorResource
 from .resources.visitors import VisitorsResource
 
 if TYPE_CHECKING:
+    from ..models import LoginResult
     from .realtime import Realtime
 
 T = TypeVar("T")

@@ -5,17 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import DeletedAgentMessage, DeletedMessage, Message, UploadedMedia
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
 from ..ids import new_message_id
+from ..lazy import lazy_model
 from ..request import Call, Request, Upload, json_body
 from ..uploads import FileInput, Progress, UploadSource
 from ._samples import MESSAGE, MESSAGE_ID, RID, TOKEN
+
+if TYPE_CHECKING:
+    from ...models import DeletedAgentMessage, DeletedMessage, Message, UploadedMedia
+else:
+    DeletedAgentMessage = lazy_model("DeletedAgentMessage")
+    DeletedMessage = lazy_model("DeletedMessage")
+    Message = lazy_model("Message")
+    UploadedMedia = lazy_model("UploadedMedia")
 
 _MESSAGE = parsing.under(Message, "message")
 
