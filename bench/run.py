@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     _report.write(results, args.out, args.quick, elapsed)
     rows = [row for r in results if r.outcome for row in r.outcome.rows]
-    title = "rocketchat_livechat vs alternatives: ratio ours / peer (log scale, 1x = same)"
+    title = "rocketchat_livechat vs alternatives, side by side in real units"
     _chart.render(rows, args.out / "results.png", title)
     print(f"[bench] wrote {args.out}/results.md, results.json, results.png", file=sys.stderr)
     return 1 if any(r.error for r in results) else 0

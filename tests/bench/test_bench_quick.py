@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +66,12 @@ def test_markdown_has_targets_and_a_section_per_scenario(out_dir: Path) -> None:
 
 
 def test_png_is_a_valid_image(out_dir: Path) -> None:
+    from PIL import Image  # matplotlib's own dependency (the `bench` / `test` extras)
+
     data = (out_dir / "results.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">I4s", data[8:16]) == (13, b"IHDR")
-    width, height, depth, color = struct.unpack(">IIBB", data[16:26])
-    assert (depth, color) == (8, 2)
-    idat_at = data.index(b"IDAT")
-    (idat_length,) = struct.unpack(">I", data[idat_at - 4 : idat_at])
-    pixels = zlib.decompress(data[idat_at + 4 : idat_at + 4 + idat_length])
-    assert len(pixels) == height * (1 + 3 * width)
-    assert set(pixels) - {0, 255}, "the chart is blank"
+    with Image.open(out_dir / "results.png") as image:
+        image.verify()
+    with Image.open(out_dir / "results.png") as image:
+        colors = image.convert("RGB").getcolors(maxcolors=1 << 16)
+    assert colors is None or len(colors) > 2, "the chart is blank"

@@ -17,11 +17,11 @@ from .._concurrency import async_sleep
 from .._core import downloads, http
 from .._core.endpoint import CallOptions, Endpoint
 from .._core.endpoints import auth
+from .._core.parsing import NOT_PARSED
 from .._core.redact import REDACT_URLS
 from .._core.request import Call, Request
 from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
 from .._version import USER_AGENT
-from ..models import LoginResult
 from .resources.agents import AsyncAgentsResource
 from .resources.analytics import AsyncAnalyticsResource
 from .resources.config import AsyncConfigResource
@@ -36,6 +36,7 @@ from .resources.visitor import AsyncVisitorResource
 from .resources.visitors import AsyncVisitorsResource
 
 if TYPE_CHECKING:
+    from ..models import LoginResult
     from .realtime import AsyncRealtime
 
 T = TypeVar("T")
@@ -274,6 +275,9 @@ class AsyncLivechatClient:
                 if reader is not None:
                     reader.close()
             _log_attempt(request.method, request.route, response.status_code, started, attempt)
+            parsed = http.parse_fast(response, call)
+            if parsed is not NOT_PARSED:
+                return parsed  # type: ignore[no-any-return]
             body = http.decode_body(response)
             if http.is_success(response, body):
                 if getattr(call.parse, "raw", False):  # a parsing.Parser of a non-JSON answer

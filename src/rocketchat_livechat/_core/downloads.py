@@ -26,13 +26,15 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import InvalidArgumentError
-from ..models import Message, MessageFile
 from . import validation as v
 from .request import Request, api_path
+
+if TYPE_CHECKING:
+    from ..models import Message, MessageFile
 
 ROUTE = "file-upload/{file_id}/{name}"
 PREFIX = "file-upload/"
@@ -40,7 +42,7 @@ CHUNK_SIZE = 64 * 1024
 
 Progress = Callable[[int, int | None], None]
 Destination = str | os.PathLike[str] | IO[bytes]
-FileLike = Message | MessageFile | str
+FileLike: TypeAlias = "Message | MessageFile | str"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +64,14 @@ def file_ref(message_or_file: object) -> FileRef:
     the request always goes to the client's server); a ``token`` in its query (Rocket.Chat's
     JWT for protected files) is kept.
     """
+    if isinstance(message_or_file, str):
+        return _from_url(message_or_file)
+    from ..models import Message, MessageFile
+
     if isinstance(message_or_file, Message):
         return _from_message(message_or_file)
     if isinstance(message_or_file, MessageFile):
         return FileRef(message_or_file.id, message_or_file.name or "")
-    if isinstance(message_or_file, str):
-        return _from_url(message_or_file)
     raise InvalidArgumentError(
         "message_or_file",
         f"expected a Message, a MessageFile or a /file-upload/ URL, "

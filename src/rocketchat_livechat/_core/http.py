@@ -14,8 +14,9 @@ import httpx2
 
 from .. import errors as e
 from .error_map import build_error
+from .parsing import NOT_PARSED, Parser
 from .redact import REDACTED, is_secret, redact_url
-from .request import Request
+from .request import Call, Request
 from .retry import server_retry_after
 from .uploads import ProgressReader
 
@@ -104,6 +105,16 @@ def transport_error(exc: httpx2.TransportError, request: Request) -> e.APIConnec
     cls = e.APITimeoutError if isinstance(exc, httpx2.TimeoutException) else e.APIConnectionError
     what = "timed out" if cls is e.APITimeoutError else "connection failed"
     return cls(f"{request.method} {request.route} {what} ({type(exc).__name__})")
+
+
+def parse_fast(response: httpx2.Response, call: Call[Any]) -> Any:
+    """A 2xx answer parsed straight from its bytes (``Parser.parse_json``), or ``NOT_PARSED``:
+    then the driver decodes the body and takes the usual path (errors, retries, ``parse``)."""
+    parse = call.parse
+    if type(parse) is not Parser or not 200 <= response.status_code < 300:
+        return NOT_PARSED
+    content = response.content
+    return parse.parse_json(content) if content else NOT_PARSED
 
 
 def decode_body(response: httpx2.Response) -> Any:

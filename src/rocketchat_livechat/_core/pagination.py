@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from pydantic import BaseModel
-
-from ..models import Message, Page
 from .validation import iso_timestamp, required_int
 
-T = TypeVar("T", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ..models import Message, Page
+
+T = TypeVar("T", bound="BaseModel")
 
 
 @dataclass

@@ -18,11 +18,11 @@ from .._concurrency import sleep
 from .._core import downloads, http
 from .._core.endpoint import CallOptions, Endpoint
 from .._core.endpoints import auth
+from .._core.parsing import NOT_PARSED
 from .._core.redact import REDACT_URLS
 from .._core.request import Call, Request
 from .._core.retry import RetryPolicy, decide_after_status, decide_after_transport_error
 from .._version import USER_AGENT
-from ..models import LoginResult
 from .resources.agents import AgentsResource
 from .resources.analytics import AnalyticsResource
 from .resources.config import ConfigResource
@@ -37,6 +37,7 @@ from .resources.visitor import VisitorResource
 from .resources.visitors import VisitorsResource
 
 if TYPE_CHECKING:
+    from ..models import LoginResult
     from .realtime import Realtime
 
 T = TypeVar("T")
@@ -275,6 +276,9 @@ class LivechatClient:
                 if reader is not None:
                     reader.close()
             _log_attempt(request.method, request.route, response.status_code, started, attempt)
+            parsed = http.parse_fast(response, call)
+            if parsed is not NOT_PARSED:
+                return parsed  # type: ignore[no-any-return]
             body = http.decode_body(response)
             if http.is_success(response, body):
                 if getattr(call.parse, "raw", False):  # a parsing.Parser of a non-JSON answer

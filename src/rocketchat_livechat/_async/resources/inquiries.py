@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from ..._core.endpoint import CallOptions
 from ..._core.endpoints import inquiries
 from ..._core.pagination import OffsetPager
-from ...models import Inquiry
 from ._base import AsyncEndpointMethod, AsyncResource
+
+if TYPE_CHECKING:
+    from ...models import Inquiry
 
 
 class AsyncInquiriesResource(AsyncResource):

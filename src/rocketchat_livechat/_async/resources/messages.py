@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from ..._core import downloads
 from ..._core.endpoint import CallOptions
 from ..._core.endpoints import messages
 from ..._core.pagination import HistoryPager
 from ..._core.uploads import FileInput, Progress
-from ...models import Message, MessageFile
 from ._base import AsyncEndpointMethod, AsyncResource
+
+if TYPE_CHECKING:
+    from ...models import Message, MessageFile
 
 
 class AsyncMessagesResource(AsyncResource):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..._core.endpoints import room
 from ..._core.pagination import OffsetPager
-from ...models import Room, TransferHistoryEntry
 from ._base import AsyncEndpointMethod, AsyncResource
+
+if TYPE_CHECKING:
+    from ...models import Room, TransferHistoryEntry
 
 
 class AsyncRoomResource(AsyncResource):

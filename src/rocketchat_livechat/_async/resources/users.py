@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from ..._core.endpoint import CallOptions
 from ..._core.endpoints import users
 from ..._core.endpoints.users import UserType
 from ..._core.pagination import OffsetPager
-from ...models import LivechatUser
 from ._base import AsyncEndpointMethod, AsyncResource
+
+if TYPE_CHECKING:
+    from ...models import LivechatUser
 
 
 class AsyncUsersResource(AsyncResource):

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import AgentDepartment, AgentInfo
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ._samples import AGENT, DEPARTMENT_AGENT, RID, TOKEN
+
+if TYPE_CHECKING:
+    from ...models import AgentDepartment, AgentInfo
+else:
+    AgentDepartment = lazy_model("AgentDepartment")
+    AgentInfo = lazy_model("AgentInfo")
 
 
 @endpoint(

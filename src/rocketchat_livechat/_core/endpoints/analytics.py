@@ -10,22 +10,33 @@ reports, ``analytics/agents/*`` and ``analytics/departments/*`` are not declared
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from ...errors import UnexpectedResponseError
-from ...models import (
-    AgentChats,
-    AgentOverview,
-    AgentsStatus,
-    ChatsChart,
-    DepartmentChats,
-    OverviewItem,
-    Timings,
-)
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ..parsing import Parser, _validate
+
+if TYPE_CHECKING:
+    from ...models import (
+        AgentChats,
+        AgentOverview,
+        AgentsStatus,
+        ChatsChart,
+        DepartmentChats,
+        OverviewItem,
+        Timings,
+    )
+else:
+    AgentChats = lazy_model("AgentChats")
+    AgentOverview = lazy_model("AgentOverview")
+    AgentsStatus = lazy_model("AgentsStatus")
+    ChatsChart = lazy_model("ChatsChart")
+    DepartmentChats = lazy_model("DepartmentChats")
+    OverviewItem = lazy_model("OverviewItem")
+    Timings = lazy_model("Timings")
 
 OverviewName = Literal["Conversations", "Productivity"]
 AgentOverviewName = Literal[

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...errors import UnexpectedResponseError
-from ...models import LoginResult
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model, resolve
 from ..parsing import Parser
+
+if TYPE_CHECKING:
+    from ...models import LoginResult
+else:
+    LoginResult = lazy_model("LoginResult")
 
 
 def parse_version(body: Any) -> tuple[int, ...]:
@@ -29,7 +34,7 @@ _LOGIN_ANSWER = {"status": "success", "data": {"userId": "u1", "authToken": "sec
 @endpoint(
     "POST",
     "login",
-    parse=Parser(LoginResult.from_response, "LoginResult"),
+    parse=Parser(lambda body: resolve(LoginResult).from_response(body), "LoginResult"),
     secret=("password",),
     samples=[Sample(("bob", "pa55"), response=_LOGIN_ANSWER)],
 )

@@ -6,14 +6,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import AppearanceSetting, IntegrationSetting, LivechatConfig, RoutingConfig
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ._samples import TOKEN
+
+if TYPE_CHECKING:
+    from ...models import AppearanceSetting, IntegrationSetting, LivechatConfig, RoutingConfig
+else:
+    AppearanceSetting = lazy_model("AppearanceSetting")
+    IntegrationSetting = lazy_model("IntegrationSetting")
+    LivechatConfig = lazy_model("LivechatConfig")
+    RoutingConfig = lazy_model("RoutingConfig")
 
 AppearanceValue = str | bool | int | float | Sequence[str]
 AppearanceSettings = Mapping[str, AppearanceValue] | Sequence[Mapping[str, Any]]

@@ -13,16 +13,25 @@ The legacy visitor-based ``omnichannel/contact`` routes are not declared.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from functools import cache
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import Contact, ContactChannel, Page, RocketChatModel, Room
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ..parsing import Parser
 from ..request import json_body
 from ._samples import ROOM, page
+
+if TYPE_CHECKING:
+    from ...models import Contact, ContactChannel, Page, RocketChatModel, Room
+else:
+    Contact = lazy_model("Contact")
+    ContactChannel = lazy_model("ContactChannel")
+    Page = lazy_model("Page")
+    Room = lazy_model("Room")
 
 _CONTACT: dict[str, Any] = {
     "_id": "contact-1",
@@ -44,8 +53,20 @@ _CHANNEL: dict[str, Any] = {
 _CLOSED_ROOM: dict[str, Any] = {**ROOM, "open": False, "closer": "user", "source": {"type": "api"}}
 
 
-class _Exists(RocketChatModel):
-    exists: bool
+if TYPE_CHECKING:
+
+    class _Exists(RocketChatModel):
+        exists: bool
+
+
+@cache
+def _exists_model() -> type[_Exists]:
+    """``{"exists": bool}`` (built on first use, like every model)."""
+    from pydantic import create_model
+
+    from ...models import RocketChatModel
+
+    return create_model("_Exists", __base__=RocketChatModel, exists=(bool, ...))  # type: ignore[arg-type]
 
 
 def _string_set(name: str, value: object, *, required: bool) -> list[str] | None:
@@ -271,7 +292,7 @@ def search_contacts(
 @endpoint(
     "GET",
     "omnichannel/contacts.checkExistence",
-    parse=Parser(lambda body: bool(parsing.whole(_Exists)(body).exists), "bool"),
+    parse=Parser(lambda body: bool(parsing.whole(_exists_model())(body).exists), "bool"),
     auth="user",
     idempotent=True,
     schema="isGETOmnichannelContactsCheckExistenceProps",

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import Department, DepartmentAgent, DepartmentDetails
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ..request import json_body
 from ._samples import DEPARTMENT, DEPARTMENT_AGENT, page
+
+if TYPE_CHECKING:
+    from ...models import Department, DepartmentAgent, DepartmentDetails
+else:
+    Department = lazy_model("Department")
+    DepartmentAgent = lazy_model("DepartmentAgent")
+    DepartmentDetails = lazy_model("DepartmentDetails")
 
 
 @endpoint(

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
-from ...models import Inquiry, QueueMetric
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ..request import json_body
 from ._samples import INQUIRY, QUEUE_METRIC, RID, page
+
+if TYPE_CHECKING:
+    from ...models import Inquiry, QueueMetric
+else:
+    Inquiry = lazy_model("Inquiry")
+    QueueMetric = lazy_model("QueueMetric")
 
 
 @endpoint(

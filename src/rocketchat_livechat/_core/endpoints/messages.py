@@ -11,17 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import DeletedAgentMessage, DeletedMessage, Message, SentMessage, UploadedMedia
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
 from ..ids import new_message_id
+from ..lazy import lazy_model
 from ..request import Call, Request, Upload, json_body
 from ..uploads import FileInput, Progress, UploadSource
 from ._samples import MESSAGE, MESSAGE_ID, RID, TOKEN
+
+if TYPE_CHECKING:
+    from ...models import DeletedAgentMessage, DeletedMessage, Message, SentMessage, UploadedMedia
+else:
+    DeletedAgentMessage = lazy_model("DeletedAgentMessage")
+    DeletedMessage = lazy_model("DeletedMessage")
+    Message = lazy_model("Message")
+    SentMessage = lazy_model("SentMessage")
+    UploadedMedia = lazy_model("UploadedMedia")
 
 _MESSAGE = parsing.under(Message, "message")
 

@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import (
-    ClosedRoom,
-    Room,
-    RoomResult,
-    RoomSource,
-    SurveyResult,
-    TransferHistoryEntry,
-    UploadedMessage,
-)
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ..request import Upload, json_body
 from ..uploads import FileInput, Progress, UploadSource
 from ._samples import MESSAGE, RID, ROOM, TOKEN, page
+
+if TYPE_CHECKING:
+    from ...models import (
+        ClosedRoom,
+        Room,
+        RoomResult,
+        RoomSource,
+        SurveyResult,
+        TransferHistoryEntry,
+        UploadedMessage,
+    )
+else:
+    ClosedRoom = lazy_model("ClosedRoom")
+    Room = lazy_model("Room")
+    RoomResult = lazy_model("RoomResult")
+    RoomSource = lazy_model("RoomSource")
+    SurveyResult = lazy_model("SurveyResult")
+    TransferHistoryEntry = lazy_model("TransferHistoryEntry")
+    UploadedMessage = lazy_model("UploadedMessage")
 
 SurveyData = Mapping[str, str | int] | Sequence[Mapping[str, Any]]
 

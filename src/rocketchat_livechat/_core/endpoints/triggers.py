@@ -10,14 +10,19 @@ widget's ``config.triggers`` leaves out triggers that have only such actions).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import Trigger
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ._samples import page
+
+if TYPE_CHECKING:
+    from ...models import Trigger
+else:
+    Trigger = lazy_model("Trigger")
 
 CONDITIONS = ("time-on-site", "page-url", "chat-opened-by-visitor", "after-guest-registration")
 ACTIONS = ("send-message", "use-external-service")

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal, Unpack
+from typing import TYPE_CHECKING, Literal, Unpack
 
-from ...models import AgentStatus, LivechatUser, UserRef
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ..request import json_body
 from ._samples import USER, page
+
+if TYPE_CHECKING:
+    from ...models import AgentStatus, LivechatUser, UserRef
+else:
+    AgentStatus = lazy_model("AgentStatus")
+    LivechatUser = lazy_model("LivechatUser")
+    UserRef = lazy_model("UserRef")
 
 UserType = Literal["agent", "manager"]
 USER_TYPES = ("agent", "manager")

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import CustomFieldResult, DeletedVisitor, PageVisit, Visitor, VisitorStatus
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ..request import json_body
 from ._samples import RID, TOKEN, VISITOR
+
+if TYPE_CHECKING:
+    from ...models import CustomFieldResult, DeletedVisitor, PageVisit, Visitor, VisitorStatus
+else:
+    CustomFieldResult = lazy_model("CustomFieldResult")
+    DeletedVisitor = lazy_model("DeletedVisitor")
+    PageVisit = lazy_model("PageVisit")
+    Visitor = lazy_model("Visitor")
+    VisitorStatus = lazy_model("VisitorStatus")
 
 CustomFields = Mapping[str, str] | Sequence[Mapping[str, Any]]
 _VISITOR = parsing.under(Visitor, "visitor")

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ...errors import InvalidArgumentError
-from ...models import Message, Room, Visitor
 from .. import parsing
 from .. import validation as v
 from ..endpoint import CallOptions, Parts, Sample, endpoint
+from ..lazy import lazy_model
 from ._samples import MESSAGE, RID, ROOM, page
+
+if TYPE_CHECKING:
+    from ...models import Message, Room, Visitor
+else:
+    Message = lazy_model("Message")
+    Room = lazy_model("Room")
+    Visitor = lazy_model("Visitor")
 
 _VISITOR_INFO = {"_id": "v1", "username": "guest-1", "name": "Alice"}
 _NAVIGATION = {**MESSAGE, "t": "livechat_navigation_history", "navigation": {"page": {}}}

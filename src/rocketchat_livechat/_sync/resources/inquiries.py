@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from ..._core.endpoint import CallOptions
 from ..._core.endpoints import inquiries
 from ..._core.pagination import OffsetPager
-from ...models import Inquiry
 from ._base import EndpointMethod, Resource
+
+if TYPE_CHECKING:
+    from ...models import Inquiry
 
 
 class InquiriesResource(Resource):

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..._core.endpoints import room
 from ..._core.pagination import OffsetPager
-from ...models import Room, TransferHistoryEntry
 from ._base import EndpointMethod, Resource
+
+if TYPE_CHECKING:
+    from ...models import Room, TransferHistoryEntry
 
 
 class RoomResource(Resource):

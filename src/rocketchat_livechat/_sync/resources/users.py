@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from ..._core.endpoint import CallOptions
 from ..._core.endpoints import users
 from ..._core.endpoints.users import UserType
 from ..._core.pagination import OffsetPager
-from ...models import LivechatUser
 from ._base import EndpointMethod, Resource
+
+if TYPE_CHECKING:
+    from ...models import LivechatUser
 
 
 class UsersResource(Resource):
