@@ -303,3 +303,15 @@ def test_hidden_required_fields_are_not_demanded(
     livechat_server.define_custom_field(hidden, visibility="hidden", required=True)
     answer = visitor_with(http, new_token(), (shown, "v", True), (hidden, "h", True)).json()
     assert answer["visitor"]["livechatData"] == {shown: "v"}
+
+
+def test_save_without_custom_field_data_is_rocketchats_type_error(
+    http: httpx2.Client, admin: dict[str, str]
+) -> None:
+    """rest-typings does not require ``customFieldData``; the handler's failure is the answer."""
+    answer = http.post(SAVE, json={}, headers=admin)
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "success": False,
+        "error": "Cannot read properties of undefined (reading 'field')",
+    }

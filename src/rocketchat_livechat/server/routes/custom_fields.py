@@ -43,6 +43,10 @@ async def get_custom_field(ctx: Context) -> dict[str, Any]:
     "livechat/custom-fields.save", auth=True, permissions=_MANAGER, schema=SAVE_BODY, typed=True
 )
 async def save_custom_field(ctx: Context) -> dict[str, Any]:
+    if "customFieldData" not in ctx.params:
+        # the validator does not require it; Rocket.Chat's handler then fails reading it
+        # (``customFieldData.field`` in ``saveCustomField``): its TypeError text is the answer
+        raise Failure("Cannot read properties of undefined (reading 'field')")
     data = dict(ctx.params["customFieldData"])
     doc = custom_fields.save(ctx.state, ctx.params.get("customFieldId"), data)
     return {"customField": doc}
