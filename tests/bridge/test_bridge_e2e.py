@@ -5,7 +5,11 @@ reply handed to the right contact once and in order, files both ways, closing, o
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
+import socket
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -191,3 +195,148 @@ async def test_a_receiver_down_for_ten_seconds_misses_nothing(
     await asyncio.sleep(10)  # the outage itself lasts 10 s (a duration under test, not a wait)
     proxy.heal()
     await until(lambda: channel.texts(contact) == ["we are here"], "the retried webhook", 30)
+
+
+# --- worker processes, killed ------------------------------------------------------------------
+
+WORKER = Path(__file__).with_name("_bridge_worker.py")
+WORKER_SECRET = "worker-bridge-secret-0123456789"  # the workers' (_bridge_worker.py)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Worker:
+    """A bridge worker process on a fixed port (so Rocket.Chat's webhook URL survives it)."""
+
+    def __init__(self, rc_url: str, store: str, outbox: Path) -> None:
+        self.args = [sys.executable, str(WORKER), rc_url, store, str(free_port()), str(outbox)]
+        self.url = f"http://127.0.0.1:{self.args[4]}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        self.process = subprocess.Popen(self.args)
+        async with httpx2.AsyncClient() as http:
+
+            async def answers() -> bool:
+                try:
+                    return (await http.post(f"{self.url}/inbound")).status_code == 200
+                except httpx2.TransportError:
+                    assert self.process is not None and self.process.poll() is None
+                    return False
+
+            await until(answers, "the bridge worker to listen", 30)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()  # SIGKILL: no clean-up of any kind
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.kill()
+
+
+async def send_until_accepted(
+    http: httpx2.AsyncClient, worker: Worker, contact: str, n: int, accepted: list[str]
+) -> None:
+    """The outside channel: it sends again until the bridge says 200 (a redelivery)."""
+    body = {"contact": contact, "text": f"{contact}-{n}", "external_id": f"{contact}-{n}"}
+    loop = asyncio.get_running_loop()
+    end = loop.time() + 60
+    while True:
+        try:
+            if (await http.post(f"{worker.url}/inbound", json=body)).status_code == 200:
+                accepted.append(body["external_id"])
+                return
+        except httpx2.TransportError:
+            pass  # the worker is down: the channel retries
+        assert loop.time() < end, f"{body} was never accepted"
+        await asyncio.sleep(0.1)
+
+
+@pytest.mark.parametrize("layout", ["sqlite, one worker", "redis, two workers"])
+async def test_workers_killed_mid_stream_lose_and_double_nothing(
+    rc: LivechatTestServer,
+    agent: Agent,
+    tmp_path: Path,
+    layout: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    if layout.startswith("redis"):
+        store = request.getfixturevalue("redis_url")
+        workers = 2
+    else:
+        store, workers = f"sqlite:///{tmp_path}/bridge.db", 1
+    outbox = tmp_path / "outbox.jsonl"
+    pool = [Worker(rc.url, store, outbox) for _ in range(workers)]
+    contacts = [f"+55{secrets.randbelow(10**10):010d}" for _ in range(20)]
+    try:
+        for worker in pool:
+            await worker.start()
+        hooked = pool[0]  # Rocket.Chat's webhook URL points at the first worker
+        rc.set_setting("Livechat_webhookUrl", f"{hooked.url}/webhook")
+        rc.set_setting("Livechat_secret_token", "worker-hook-secret")
+        rc.set_setting("Livechat_webhook_on_agent_message", True)
+        accepted: list[str] = []
+        async with httpx2.AsyncClient(timeout=30) as http:
+
+            async def talk(index: int, contact: str) -> None:
+                worker = pool[index % workers]  # a contact sticks to one worker
+                for n in range(5):
+                    await send_until_accepted(http, worker, contact, n, accepted)
+
+            talking = asyncio.gather(*(talk(i, c) for i, c in enumerate(contacts)))
+            await until(lambda: len(accepted) >= 30, "some inbound traffic")
+            hooked.kill()  # mid-stream, inbound requests in flight
+            await hooked.start()
+            await talking
+            async with AsyncLivechatClient(rc.url) as client:
+                rooms = await _rooms_by_contact(client, contacts)
+                for contact in contacts:
+                    assert await _visitor_texts(client, rooms[contact]) == [
+                        f"{contact}-{n}" for n in range(5)
+                    ]
+            for contact in contacts:
+                rid = rooms[contact][0]
+                rc.agent_send(agent, rid, f"{contact}-r1")
+            hooked.kill()  # while Rocket.Chat is sending the webhooks
+            for contact in contacts:
+                rc.agent_send(agent, rooms[contact][0], f"{contact}-r2")
+            await hooked.start()
+            await until(lambda: len(_outbox(outbox)) >= 2 * len(contacts), "every reply", 90)
+        lines = _outbox(outbox)
+        for contact in contacts:
+            mine = [line["text"] for line in lines if line["contact"] == contact]
+            assert mine == [f"{contact}-r1", f"{contact}-r2"]
+        assert len(lines) == 2 * len(contacts)
+    finally:
+        for worker in pool:
+            worker.stop()
+
+
+def _outbox(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line]
+
+
+async def _rooms_by_contact(
+    client: AsyncLivechatClient, contacts: list[str]
+) -> dict[str, tuple[str, str]]:
+    """Each contact's open room and visitor token (the token derived as the workers derive it)."""
+    identity = LivechatBridge(client, channel="wa", secret=WORKER_SECRET, store="memory://")
+    rooms = {}
+    for contact in contacts:
+        token = identity.token_for(contact)
+        rooms[contact] = ((await client.room.get_room(token)).room.id, token)
+    return rooms
+
+
+async def _visitor_texts(client: AsyncLivechatClient, room: tuple[str, str]) -> list[str]:
+    rid, token = room
+    history = await client.messages.get_message_history(rid, token)
+    return [m.msg or "" for m in reversed(history) if m.token and not m.is_system]
