@@ -2,9 +2,10 @@
 
     python bench/run.py [--quick] [--only NAME[,NAME...]] [--out DIR]
 
-Scenarios: overhead, visitors, realtime, upload, startup, server, bot. ``--quick`` makes every
-scenario small (the whole run < 60 s); figures are then indicative only and the targets that
-depend on size are not judged. Exit status 1 when a scenario failed (pending ones do not fail).
+Scenarios: overhead, visitors, realtime, upload, startup, server, bot, bridge. ``--quick``
+makes every scenario small (the whole run < 60 s); figures are then indicative only and the
+targets that depend on size are not judged. Exit status 1 when a scenario failed (pending
+ones do not fail).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import _chart
 import _report
 import _util
 import bot_reply
+import bridge_flow
 import latency
 import overhead
 import server_throughput
@@ -37,6 +39,7 @@ SCENARIOS: dict[str, ModuleType] = {
     "startup": startup,
     "server": server_throughput,
     "bot": bot_reply,
+    "bridge": bridge_flow,
 }
 
 
