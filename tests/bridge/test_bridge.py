@@ -335,3 +335,36 @@ async def test_a_contact_whose_phone_a_visitor_has_already_joins_that_visitor(
     history = await client.messages.get_message_history(rid, "widget-visitor-token-1")
     assert [m.msg for m in history if m.token and not m.is_system] == ["oi"]
     assert bridge.store.contact_of("widget-visitor-token-1") == phone
+
+
+async def test_agent_messages_can_come_from_the_realtime_stream_instead(
+    client: AsyncLivechatClient, agent: Agent, livechat_server: LivechatTestServer
+) -> None:
+    bridge = LivechatBridge(client, channel="whatsapp", secret=SECRET, store="memory://")
+    people = [contact(), contact()]
+    for person in people:
+        await bridge.deliver(person, text="oi", external_id=f"{person}-1")
+    received: list[tuple[str, str]] = []
+
+    @bridge.on_agent_message
+    async def send_out(contact_id: str, message: AgentMessage) -> None:
+        received.append((contact_id, message.text))
+
+    async with bridge.following(people):
+        for person in people:
+            rid = bridge.store.room_of(person) or ""
+            agent_says(livechat_server, agent, rid, f"hi {person}")
+            agent_says(livechat_server, agent, rid, f"bye {person}")
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 15
+        while len(received) < 4:
+            assert loop.time() < end, f"only {received}"
+            await asyncio.sleep(0.02)
+    for person in people:
+        assert [text for who, text in received if who == person] == [
+            f"hi {person}",
+            f"bye {person}",
+        ]
+    with pytest.raises(InvalidArgumentError):
+        async with bridge.following(["+0 never seen"]):
+            pass

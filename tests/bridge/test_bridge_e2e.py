@@ -52,8 +52,11 @@ def rc() -> Iterator[LivechatTestServer]:
 
 
 @pytest.fixture
-def agent(rc: LivechatTestServer) -> Agent:
-    return rc.create_agent()
+def agent(rc: LivechatTestServer) -> Iterator[Agent]:
+    """The one available agent of the test (routing gives it every new chat)."""
+    made = rc.create_agent()
+    yield made
+    rc.set_available(made, False)
 
 
 def use_webhooks(rc: LivechatTestServer, url: str) -> None:
@@ -87,15 +90,20 @@ class Channel:
         return [m.text for m in self.outbox[contact]]
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", "redis"])
 async def bridged(
-    rc: LivechatTestServer, tmp_path: Path
+    rc: LivechatTestServer, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[tuple[LivechatBridge, Channel, FaultProxy]]:
-    """A bridge whose webhook receiver sits behind a fault proxy, with webhooks pointed at it."""
+    """A bridge (SQLite or Redis store) whose webhook receiver sits behind a fault proxy, with
+    webhooks pointed at it."""
+    if request.param == "redis":
+        from rocketchat_livechat.bridge._redis import RedisStore
+
+        store: Any = RedisStore(request.getfixturevalue("redis_url"), prefix=tmp_path.name)
+    else:
+        store = f"sqlite:///{tmp_path}/bridge.db"
     async with AsyncLivechatClient(rc.url) as client:
-        bridge = LivechatBridge(
-            client, channel="wa", secret=SECRET, store=f"sqlite:///{tmp_path}/bridge.db"
-        )
+        bridge = LivechatBridge(client, channel="wa", secret=SECRET, store=store)
         channel = Channel()
 
         @bridge.on_agent_message
@@ -148,7 +156,7 @@ async def test_files_both_ways(
     tmp_path: Path,
 ) -> None:
     bridge, channel, _ = bridged
-    contact = "+5511900000001"
+    contact = f"+55{secrets.randbelow(10**10):010d}"
     photo = b"\x89PNG the contact's photo"
     sent = await bridge.deliver(contact, file=photo, external_id="img-1")
     assert sent is not None and sent.file is not None
@@ -171,7 +179,7 @@ async def test_a_closed_chat_reopens_when_the_contact_writes_again(
     rc: LivechatTestServer, agent: Agent, bridged: tuple[LivechatBridge, Channel, FaultProxy]
 ) -> None:
     bridge, _, _ = bridged
-    contact = "+5511900000002"
+    contact = f"+55{secrets.randbelow(10**10):010d}"
     await bridge.deliver(contact, text="hello", external_id="c-1")
     first_room = bridge.store.room_of(contact)
     assert first_room is not None
@@ -186,7 +194,7 @@ async def test_a_receiver_down_for_ten_seconds_misses_nothing(
     rc: LivechatTestServer, agent: Agent, bridged: tuple[LivechatBridge, Channel, FaultProxy]
 ) -> None:
     bridge, channel, proxy = bridged
-    contact = "+5511900000003"
+    contact = f"+55{secrets.randbelow(10**10):010d}"
     await bridge.deliver(contact, text="anyone?", external_id="d-1")
     rid = bridge.store.room_of(contact) or ""
     proxy.refuse()  # the receiver is unreachable: connections are reset

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .. import errors as e
 from .._async.client import AsyncLivechatClient
+from .._async.realtime import AsyncRealtimeStream
 from .._core.downloads import Destination
 from .._core.ids import derived_message_id
 from .._core.uploads import FileInput
 from ..models import Message
+from ..realtime import MessageEvent
 from ..webhooks import WebhookEvent, WebhookReceiver
 from ._store import BridgeStore, open_store
 
@@ -248,6 +251,34 @@ class LivechatBridge:
             await self.handle_webhook(event.model_dump(by_alias=True, mode="json"))
 
         return receiver
+
+    @contextlib.asynccontextmanager
+    async def following(self, contact_ids: Iterable[str]) -> AsyncIterator[None]:
+        """Hand out agent messages from the contacts' realtime streams while the block runs
+        (instead of, or besides, webhooks): one visitor stream per contact's open room, each
+        agent message handed out once, in order (the same store as the webhook path)."""
+        tasks = []
+        for contact_id in contact_ids:
+            token, rid = self.store.token_of(contact_id), self.store.room_of(contact_id)
+            if token is None or rid is None:
+                raise e.InvalidArgumentError("contact_ids", "a contact without an open room")
+            stream = self.client.realtime.connect(token, rooms=[rid])
+            await stream.open()
+            tasks.append((stream, asyncio.create_task(self._follow(contact_id, token, stream))))
+        try:
+            yield
+        finally:
+            for stream, task in tasks:
+                await stream.close()
+                await task
+
+    async def _follow(self, contact_id: str, token: str, stream: AsyncRealtimeStream) -> None:
+        async for event in stream:
+            if isinstance(event, MessageEvent) and _agent_wrote(event.message):
+                rid = event.message.rid or ""
+                async with self._lock(contact_id):
+                    for message in await self._agent_messages(token, rid, {}):
+                        await self._hand_out(contact_id, message)
 
     async def handle_webhook(self, payload: Mapping[str, Any]) -> int:
         """Act on one Rocket.Chat webhook payload (already authenticated); returns how many agent
