@@ -48,7 +48,7 @@ if TYPE_CHECKING:
         ContactVisitor,
         ContactVisitorSource,
     )
-    from .custom_field import CustomFieldResult
+    from .custom_field import CustomFieldDefinition, CustomFieldResult
     from .department import (
         AgentDepartment,
         Department,
@@ -106,6 +106,7 @@ _LAZY = {
     "ContactPhone": "contact",
     "ContactVisitor": "contact",
     "ContactVisitorSource": "contact",
+    "CustomFieldDefinition": "custom_field",
     "CustomFieldResult": "custom_field",
     "DefaultAgent": "inquiry",
     "DeletedAgentMessage": "message",
@@ -188,6 +189,7 @@ __all__ = [
     "ContactPhone",
     "ContactVisitor",
     "ContactVisitorSource",
+    "CustomFieldDefinition",
     "CustomFieldResult",
     "DefaultAgent",
     "DeletedAgentMessage",
