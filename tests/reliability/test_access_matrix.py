@@ -574,6 +574,11 @@ VALID_QUERIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "omnichannel/contacts.channels": lambda owner: {"contactId": "x"},
     "livechat/analytics/overview": lambda owner: _ANALYTICS_QUERY,
     "livechat/analytics/agent-overview": lambda owner: _ANALYTICS_QUERY,
+    "livechat/analytics/dashboards/charts-data": lambda owner: {
+        "chartName": "Total_conversations",
+        "start": "2024-01-01",
+        "end": "2024-01-02",
+    },
 }
 
 

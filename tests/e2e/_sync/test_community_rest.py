@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 import pytest
 
@@ -15,6 +16,8 @@ from rocketchat_livechat import (
     PermissionDeniedError,
 )
 from rocketchat_livechat.testing.plugin import LivechatTestServer
+
+from ._support import register
 
 pytestmark = pytest.mark.e2e
 
@@ -84,3 +87,45 @@ def test_custom_field_arguments_and_permissions(
             as_agent.custom_fields.save_custom_field("agent_field", "X")
         with pytest.raises(PermissionDeniedError):
             as_agent.custom_fields.delete_custom_field("agent_field")
+
+
+def test_chart_data(
+    manager_client: LivechatClient,
+    livechat_client: LivechatClient,
+    livechat_server: LivechatTestServer,
+) -> None:
+    agent = livechat_server.create_agent()
+    dept = livechat_server.create_department(f"Chart {secrets.token_hex(3)}", [agent])
+    token = register(livechat_client)
+    livechat_client.visitor.register_visitor(token, department=dept["_id"])
+    room = (livechat_client.room.get_room(token)).room
+    livechat_client.messages.send_message(token, room.id, "hello")
+    livechat_server.agent_send(agent, room.id, "hi")
+    livechat_server.agent_send(agent, room.id, "how can I help?")
+    assert room.ts is not None
+    analytics, d = manager_client.analytics, {"department_id": dept["_id"]}
+
+    hourly = analytics.get_chart_data("Total_conversations", room.ts, room.ts, **d)
+    assert hourly.chart_label == "Total_conversations" and len(hourly.data_points) == 24
+    hour = room.ts.hour % 12 or 12
+    label = f"{hour}{'AM' if room.ts.hour < 12 else 'PM'}"
+    assert hourly.data_labels[room.ts.hour] == f"{label}-{label}"
+    assert hourly.data_points[room.ts.hour] == 1 and sum(hourly.data_points) == 1
+
+    yesterday = room.ts - timedelta(days=1)
+    daily = analytics.get_chart_data("Total_messages", yesterday, room.ts, **d)
+    assert daily.data_labels == [f"{t.month}/{t.day}" for t in (yesterday, room.ts)]
+    assert daily.data_points == [0, 2]  # the agent's messages only
+    durations = analytics.get_chart_data("Avg_chat_duration", yesterday, room.ts, **d)
+    assert durations.data_points == [0, 0]  # the room is still open
+    before = room.ts - timedelta(days=2)
+    backwards = analytics.get_chart_data("Total_conversations", room.ts, before, **d)
+    assert (backwards.data_labels, backwards.data_points) == ([], [])
+    # moment's truncated day difference: start the day after end is "the same day"
+    quirk = analytics.get_chart_data("Total_conversations", room.ts, yesterday, **d)
+    assert quirk.data_points == hourly.data_points
+    unreadable = analytics.get_chart_data("Total_conversations", "soon", "later")
+    assert (unreadable.chart_label, unreadable.data_points) == ("Total_conversations", [])
+    with pytest.raises(InvalidArgumentError) as bad:
+        analytics.get_chart_data("Everything", room.ts, room.ts)  # type: ignore[arg-type]
+    assert bad.value.argument == "name"
