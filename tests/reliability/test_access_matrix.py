@@ -554,6 +554,7 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/inquiries.returnAsInquiry": lambda owner: {"roomId": owner.rid},
     "livechat/rooms.delete": lambda owner: {"roomId": owner.closed_rid},
     "livechat/transcript/:rid": lambda owner: {"email": "a@example.com", "subject": "s"},
+    "omnichannel/contact": lambda owner: {"token": owner.token, "name": "x"},
     "omnichannel/contacts": lambda owner: {"name": "x", "emails": [], "phones": []},
     "omnichannel/contacts.update": lambda owner: {"contactId": "x"},
     "omnichannel/contacts.conflicts": lambda owner: {"contactId": "x"},

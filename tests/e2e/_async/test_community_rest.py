@@ -10,14 +10,18 @@ import pytest
 
 from rocketchat_livechat import (
     AsyncLivechatClient,
+    AuthenticationError,
+    ContactManagerNotFoundError,
     CustomFieldExistsError,
     CustomFieldNotFoundError,
     InvalidArgumentError,
+    InvalidCustomFieldError,
     PermissionDeniedError,
+    new_visitor_token,
 )
 from rocketchat_livechat.testing.plugin import LivechatTestServer
 
-from ._support import register
+from ._support import open_chat, register
 
 pytestmark = pytest.mark.e2e
 
@@ -129,3 +133,75 @@ async def test_chart_data(
     with pytest.raises(InvalidArgumentError) as bad:
         await analytics.get_chart_data("Everything", room.ts, room.ts)  # type: ignore[arg-type]
     assert bad.value.argument == "name"
+
+
+async def test_legacy_contact_registers_and_updates_the_visitor(
+    async_manager_client: AsyncLivechatClient,
+    async_livechat_client: AsyncLivechatClient,
+    livechat_server: LivechatTestServer,
+) -> None:
+    contacts = async_manager_client.contacts
+    chat = await open_chat(async_livechat_client, livechat_server)
+    before = await async_livechat_client.visitor.get_visitor(chat.token)
+    email = f"{secrets.token_hex(4)}@example.com"
+    visitor_id = await contacts.register_legacy_contact(
+        chat.token,
+        "Alice Renamed",
+        email=email.upper(),
+        phone="+15550100",
+        contact_manager=chat.agent.username,
+    )
+    assert visitor_id == before.id
+    after = await async_livechat_client.visitor.get_visitor(chat.token)
+    assert (after.name, after.email, after.phone[0].phone_number) == (
+        "Alice Renamed",
+        email,
+        "+15550100",
+    )
+    assert (after.model_extra or {})["contactManager"] == {"username": chat.agent.username}
+    room = (await async_livechat_client.room.get_room(chat.token, rid=chat.rid)).room
+    assert room.fname == "Alice Renamed"
+
+    # without email/contact manager they are removed; phone="" removes the phone
+    await contacts.register_legacy_contact(chat.token, "Alice", phone="")
+    bare = await async_livechat_client.visitor.get_visitor(chat.token)
+    assert (bare.visitor_emails, bare.phone) == ([], [])
+    assert "contactManager" not in (bare.model_extra or {})
+
+    # a new token with a known e-mail moves that visitor to the new token
+    await contacts.register_legacy_contact(chat.token, "Alice", email=email)
+    moved = new_visitor_token("e2e-")
+    assert await contacts.register_legacy_contact(moved, "Alice", email=email) == before.id
+    assert (await async_livechat_client.visitor.get_visitor(moved)).id == before.id
+    # an unknown token and e-mail create a visitor
+    fresh = new_visitor_token("e2e-")
+    username = f"legacy-{secrets.token_hex(3)}"
+    created = await contacts.register_legacy_contact(fresh, "Bob", username=username)
+    got = await async_livechat_client.visitor.get_visitor(fresh)
+    assert (got.id, got.username, got.name) == (created, username, "Bob")
+
+
+async def test_legacy_contact_refusals(
+    async_manager_client: AsyncLivechatClient, livechat_server: LivechatTestServer
+) -> None:
+    contacts, token = async_manager_client.contacts, new_visitor_token("e2e-")
+    with pytest.raises(ContactManagerNotFoundError) as refused:
+        await contacts.register_legacy_contact(token, "X", contact_manager="no-such-user")
+    assert refused.value.error == "error-contact-manager-not-found"
+    with pytest.raises(ContactManagerNotFoundError) as refused:
+        manager = livechat_server.admin_username
+        await contacts.register_legacy_contact(token, "X", contact_manager=manager)
+    assert refused.value.error == "error-invalid-contact-manager"  # not a livechat agent
+    field = f"digits_{secrets.token_hex(3)}"
+    await async_manager_client.custom_fields.save_custom_field(field, "Digits", regexp=r"^\d+$")
+    try:
+        with pytest.raises(InvalidCustomFieldError):
+            await contacts.register_legacy_contact(token, "X", custom_fields={field: "abc"})
+    finally:
+        await async_manager_client.custom_fields.delete_custom_field(field)
+    with pytest.raises(InvalidArgumentError) as bad:
+        await contacts.register_legacy_contact("", "X")
+    assert bad.value.argument == "token"
+    async with AsyncLivechatClient(livechat_server.url) as anonymous:
+        with pytest.raises(AuthenticationError):
+            await anonymous.contacts.register_legacy_contact(token, "X")
