@@ -12,7 +12,8 @@ access to GitHub); ``--extract`` writes that file from a copy of the YAML (needs
 Enterprise-only operations (the reference's own tags and descriptions say so) are listed but
 not required. ``KNOWN_GAPS`` names, with the reason, community operations deliberately absent;
 ``REFERENCE_MISTAKES`` maps an operation the reference spells wrongly to the route Rocket.Chat's
-source serves (the row is covered through that route, with a note).
+source serves (the row is covered through that route, with a note); ``COMMUNITY_IN_SOURCE``
+names operations the reference marks Enterprise that community Rocket.Chat serves.
 """
 
 from __future__ import annotations
@@ -75,6 +76,22 @@ REFERENCE_MISTAKES: dict[str, tuple[str, str]] = {
 }
 
 
+#: operations the reference marks Enterprise that community Rocket.Chat serves: ``METHOD path`` →
+#: the source file (they are required like the other community operations)
+COMMUNITY_IN_SOURCE: dict[str, str] = {
+    "GET /api/v1/livechat/agents/{agentId}/departments": (
+        "apps/meteor/server/api/v1/omnichannel/agentDepartments.ts"
+    ),
+    "GET /api/v1/livechat/department/isDepartmentCreationAvailable": (
+        "apps/meteor/server/api/v1/omnichannel/departments.ts"
+    ),
+}
+
+
+def _enterprise(op: dict[str, Any]) -> bool:
+    return bool(op["enterprise"]) and f"{op['method']} {op['path']}" not in COMMUNITY_IN_SOURCE
+
+
 def _shape(path: str) -> str:
     """A route with every parameter as ``{}`` and without ``/api/v1/``."""
     path = path.removeprefix("/api/v1/").removeprefix("/")
@@ -122,14 +139,14 @@ def server_routes() -> set[tuple[str, str]]:
 def page(operations: list[dict[str, Any]]) -> tuple[str, list[str]]:
     sdk, server = sdk_methods(), server_routes()
     rows, missing = [], []
-    community = [op for op in operations if not op["enterprise"]]
+    community = [op for op in operations if not _enterprise(op)]
     covered = 0
-    for op in sorted(operations, key=lambda o: (o["enterprise"], o["path"], o["method"])):
+    for op in sorted(operations, key=lambda o: (_enterprise(o), o["path"], o["method"])):
         name = f"{op['method']} {op['path']}"
         real, source = REFERENCE_MISTAKES.get(name, (op["path"], ""))
         key = (op["method"], _shape(real))
         method, served = sdk.get(key), key in server
-        if op["enterprise"]:
+        if _enterprise(op):
             state = "Enterprise only"
         elif name in KNOWN_GAPS:
             state = f"not implemented: {KNOWN_GAPS[name]}"
@@ -137,6 +154,9 @@ def page(operations: list[dict[str, Any]]) -> tuple[str, list[str]]:
             state, covered = "yes", covered + 1
             if source:
                 state += f" (the reference's path is wrong: `{real}` in `{source}`)"
+            if name in COMMUNITY_IN_SOURCE:
+                where = COMMUNITY_IN_SOURCE[name]
+                state += f" (the reference says Enterprise; community `{where}`)"
         else:
             state = "**missing**"
             missing.append(name)

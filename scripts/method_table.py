@@ -152,6 +152,11 @@ iterators). Required parameters are positional, optional ones keyword-only, and 
 also takes `timeout=` (seconds, an `httpx2.Timeout`, or `None` to wait forever) for that one
 call. An endpoint written `A (< 8.0) or B (8.0+)` is chosen from the server's version
 (`GET /api/info`, fetched once per client).
+
+These are the community Omnichannel operations of Rocket.Chat's REST reference (every one of
+them, see the [coverage table](coverage.md)). Enterprise-only operations (units, monitors,
+tags, priorities, SLA policies, canned responses, business hours, on-hold, the
+`conversations-by-*` and per-agent/per-department reports) are not in the SDK.
 """
 
 
