@@ -8,23 +8,18 @@ say) and on the pytest plugin's server. Every other example lives in ``docs/`` a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import httpx2
 import pytest
 
-from _support.servers import serve_command, start_server
+from _support.served import served
 from rocketchat_livechat import LivechatClient
-from rocketchat_livechat.server import EmbeddedServer
 from rocketchat_livechat.testing.plugin import LivechatTestServer
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
-ADMIN_PASSWORD = "readme-admin"
 PLACEHOLDER = '"https://chat.example.com"'
 
 
@@ -38,30 +33,11 @@ def readme_block(heading: str, index: int = 0) -> str:
     return python_blocks(section)[index]
 
 
-@dataclass(frozen=True)
-class Served:
-    """What :class:`LivechatTestServer` reads of an :class:`EmbeddedServer`."""
-
-    url: str
-    admin_username: str = "admin"
-    admin_password: str = ADMIN_PASSWORD
-
-
 @pytest.fixture
-def serve() -> Iterator[Callable[..., LivechatTestServer]]:
-    """Start ``serve`` with these options; returns the plugin's admin helpers for it."""
-    with ExitStack() as stack:
-
-        def start(*options: str) -> LivechatTestServer:
-            command = serve_command("--port", "0", "--admin-password", ADMIN_PASSWORD, *options)
-            url = stack.enter_context(start_server(command)).url
-            http = stack.enter_context(httpx2.Client(base_url=url, timeout=30))
-            login = {"user": "admin", "password": ADMIN_PASSWORD}
-            data = http.post("/api/v1/login", json=login).json()["data"]
-            headers = {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}
-            return LivechatTestServer(cast(EmbeddedServer, Served(url)), http, headers)
-
-        yield start
+def serve() -> Iterator[LivechatTestServer]:
+    """``rocketchat-livechat serve`` in a subprocess, with the plugin's admin helpers."""
+    with served() as server:
+        yield server
 
 
 def test_every_readme_block_is_run_here() -> None:
@@ -91,7 +67,7 @@ def test_quickstart_runs(
     server: LivechatTestServer = (
         request.getfixturevalue("livechat_server")
         if where == "plugin"
-        else request.getfixturevalue("serve")()
+        else request.getfixturevalue("serve")
     )
     server.create_agent()
     code = readme_block("Quickstart").replace(PLACEHOLDER, repr(server.url))
