@@ -41,4 +41,6 @@ ruff format --check .
 mypy
 # the documentation site, warnings as errors (its python blocks run in tests/docs)
 NO_MKDOCS_2_WARNING=1 python -m mkdocs build --strict --quiet --site-dir site
+# the package as users get it: wheel + sdist, twine check, the wheel in a fresh venv (demo, plugin)
+bash scripts/wheel_smoke.sh
 python -m pytest "$@"
