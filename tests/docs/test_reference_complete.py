@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from rocketchat_livechat import AsyncLivechatClient, LivechatClient
+from rocketchat_livechat import AsyncLivechatClient, LivechatClient, errors
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference"
 PUBLIC_MODULES = [
@@ -150,3 +150,11 @@ def test_every_resource_method_has_its_section(client_type: type) -> None:
             assert f"### `{attribute}.{name}`\n" in page, f"{attribute}.{name}"
             sections += 1
     assert sections > 100
+
+
+def test_the_errors_guide_draws_every_error_class() -> None:
+    guide = REFERENCE.parent / "guides" / "errors-and-retries.md"
+    tree = guide.read_text().split("```\nAPIError\n", 1)[1].split("```", 1)[0]
+    drawn = set(re.findall(r"\b(\w+Error)\b", tree))
+    classes = {n for n in errors.__all__ if isinstance(getattr(errors, n), type)} - {"APIError"}
+    assert classes <= drawn, sorted(classes - drawn)
