@@ -26,6 +26,7 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -34,6 +35,17 @@ from rocketchat_livechat import AsyncLivechatClient
 from rocketchat_livechat.bridge import AgentMessage, LivechatBridge
 
 WEBHOOK_PATH = "/rocketchat/webhook"
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request's JSON object; anything else is the client's mistake (400)."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise HTTPException(400, "a JSON object, please")
+    return body
 
 
 def create_app(
@@ -60,9 +72,9 @@ def create_app(
         print(f"-- {contact_id}: the chat was closed", flush=True)
 
     async def inbound(request: Request) -> Response:
-        body = await request.json()
-        sender, text, message_id = body.get("from"), body.get("text"), body.get("id")
-        if not all(isinstance(v, str) and v for v in (sender, text, message_id)):
+        body = await json_object(request)
+        sender, text, message_id = (str(body.get(key) or "") for key in ("from", "text", "id"))
+        if not (sender and text and message_id):
             return JSONResponse({"error": "from, text and id are required"}, status_code=400)
         sent = await bridge.deliver(
             sender, text=text, external_id=message_id, name=body.get("name"), phone=sender

@@ -26,6 +26,7 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -60,6 +61,17 @@ def shown(message: Message, visitor: Visitor) -> dict[str, Any]:
     return {"id": message.id, "from": author, "text": message.msg}
 
 
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request's JSON object; anything else is the client's mistake (400)."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise HTTPException(400, "a JSON object, please")
+    return body
+
+
 def create_app(server_url: str) -> Starlette:
     """The back end for ``server_url``'s Omnichannel."""
     sessions: dict[str, Visitor] = {}
@@ -72,7 +84,7 @@ def create_app(server_url: str) -> Starlette:
         return FileResponse(PAGE)
 
     async def start(request: Request) -> Response:
-        form = await request.json()
+        form = await json_object(request)
         name, email = str(form.get("name") or "").strip(), form.get("email") or None
         if not name:
             return JSONResponse({"error": "a name, please"}, status_code=400)
@@ -91,7 +103,7 @@ def create_app(server_url: str) -> Starlette:
         visitor = visitor_of(request)
         if visitor is None or visitor.rid is None:
             return JSONResponse({"error": "no chat: start one first"}, status_code=409)
-        text = str((await request.json()).get("text") or "")
+        text = str((await json_object(request)).get("text") or "")
         sent = await client.messages.send_message(visitor.token, visitor.rid, text)
         return JSONResponse(shown(sent, visitor))
 
@@ -123,7 +135,7 @@ def create_app(server_url: str) -> Starlette:
                     return
 
     async def offline(request: Request) -> Response:
-        form = await request.json()
+        form = await json_object(request)
         await client.messages.send_offline_message(
             str(form.get("name") or ""), str(form.get("email") or ""), str(form.get("text") or "")
         )

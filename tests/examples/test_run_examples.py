@@ -105,6 +105,7 @@ def test_website_chat(server: LivechatTestServer) -> None:
         left = {"name": "Bob", "email": "bob@example.com", "text": "Call me back"}
         assert browser.post("/chat/offline", json=left).json() == {"sent": True}
         assert browser.post("/chat/start", json={"name": ""}).status_code == 400
+        assert browser.post("/chat/start", content=b"not json").status_code == 400
         stop_cleanly(app)
 
 
@@ -162,6 +163,7 @@ def test_bridge_fake_channel(server: LivechatTestServer) -> None:
         assert channel.post("/channel/inbound", json=maria).json() == {"delivered": True}
         assert channel.post("/channel/inbound", json=maria).json() == {"delivered": False}
         assert channel.post("/channel/inbound", json={"from": "x"}).status_code == 400
+        assert channel.post("/channel/inbound", json=["not", "an object"]).status_code == 400
         as_agent.login(agent.username, agent.password)
         (room,) = as_agent.room.list_rooms(agents=[agent.user_id], open=True)
         assert room.fname == "Maria"
