@@ -42,4 +42,11 @@ ruff format --check .
 mypy
 # the documentation site, warnings as errors (its python blocks run in tests/docs)
 NO_MKDOCS_2_WARNING=1 python -m mkdocs build --strict --quiet --site-dir site
+# the package as users get it: wheel + sdist, twine check, the wheel in a fresh venv (demo, plugin);
+# with every other supported interpreter this machine has, too
+others=""
+for version in 3.12 3.13; do
+  command -v "python$version" >/dev/null 2>&1 && others="$others python$version"
+done
+WHEEL_SMOKE_PYTHONS="$others" bash scripts/wheel_smoke.sh
 python -m pytest "$@"
