@@ -27,15 +27,14 @@ def register(state: ServerState, params: Mapping[str, Any]) -> str:
         raise MeteorError("error-invalid-contact-data", "Invalid visitor token")
     _check_manager(state, (params.get("contactManager") or {}).get("username"))
     email = (params.get("email") or "").strip().lower()
-    visitor = visitors.find_by_token(state, token) or _by_email(state, email)
+    visitor = visitors.find_by_token(state, token)
     if visitor is None:
-        visitor = {
-            "_id": object_id(),
-            "username": params.get("username") or visitors.next_username(state),
-            "ts": state.now(),
-            "token": token,
-        }
-        state.store.visitors.insert(visitor)
+        # as registerContact: the next guest number is taken before the e-mail look-up
+        username = params.get("username") or visitors.next_username(state)
+        visitor = _by_email(state, email)
+        if visitor is None:
+            visitor = {"_id": object_id(), "username": username, "ts": state.now(), "token": token}
+            state.store.visitors.insert(visitor)
     name = params["name"]
     livechat_data = contacts.validate_custom_fields(
         state, params.get("customFields") or {}, ignore_additional=True
