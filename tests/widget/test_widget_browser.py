@@ -7,7 +7,9 @@ sees the title from ``livechat/config``, fills the registration form and writes;
 the reply and the avatars show; the visitor uploads an image, which shows, and the bot
 acknowledges it; the visitor finishes the chat and the server has it closed. Once with
 everything served by the embedded server, once with the page and the widget on another origin
-(every REST call cross-origin, allowed by ``API_Enable_CORS`` / ``API_CORS_Origin``).
+(every REST call cross-origin, allowed by ``API_Enable_CORS`` / ``API_CORS_Origin``, and
+refused without). Also: a chat the agent closes, and the offline form when no agent is online.
+No request the widget makes fails or answers >= 400, and no DDP frame carries an error.
 
 Every wait is on a condition (Playwright's auto-waiting locators); a screenshot of each
 conversation is kept under ``bench/out/widget/``.
@@ -16,6 +18,7 @@ conversation is kept under ``bench/out/widget/``.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import threading
 from collections.abc import Iterator
@@ -26,7 +29,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from _widget_helpers import SCREENSHOTS, TITLE, png
-from playwright.sync_api import Browser, FrameLocator, Page, Response, expect
+from playwright.sync_api import Browser, FrameLocator, Page, Response, WebSocket, expect
 
 from rocketchat_livechat.bot import Chat, LivechatBot
 from rocketchat_livechat.models import Message
@@ -92,13 +95,22 @@ def support_bot(url: str, agent: Agent) -> Iterator[Bot]:
 
 
 class Failures:
-    """Requests to the given origins that failed or answered >= 400."""
+    """Requests to the given origins that failed or answered >= 400, and DDP errors."""
 
     def __init__(self, page: Page, origins: set[str]) -> None:
         self.seen: list[str] = []
         self.origins = origins
         page.on("response", self._response)
         page.on("requestfailed", lambda request: self._add(request.url, "failed"))
+        page.on("websocket", self._websocket)
+
+    def _websocket(self, socket: WebSocket) -> None:
+        def received(payload: str | bytes) -> None:
+            frame = json.loads(payload)
+            if isinstance(frame, dict) and "error" in frame:
+                self.seen.append(f"DDP {frame}")
+
+        socket.on("framereceived", received)
 
     def _response(self, response: Response) -> None:
         if response.status >= 400:
@@ -239,5 +251,54 @@ def test_widget_on_another_origin_needs_cors(
         assert failed.value.failure == "net::ERR_FAILED"
         widget = page.frame_locator("#rocketchat-iframe")
         expect(widget.locator("input[name=name]")).not_to_be_attached()
+    finally:
+        page.close()
+
+
+def test_agent_closes_the_chat(
+    browser: Browser, widget_server: EmbeddedServer, livechat: LivechatTestServer
+) -> None:
+    """A chat the agent closes ends in the widget too (``livechat/room.closeByUser``)."""
+    name = f"Bob {secrets.token_hex(3)}"
+    agent = livechat.create_agent()
+    page = browser.new_page()
+    try:
+        page.goto(f"{widget_server.url}/livechat/demo")
+        widget = page.frame_locator("#rocketchat-iframe")
+        widget.locator("button[class*=screen__chat-button]").click()
+        widget.locator("input[name=name]").fill(name)
+        widget.locator("input[name=email]").fill("bob@example.com")
+        widget.get_by_role("button", name="Start chat").click()
+        composer = widget.locator("[contenteditable=true][class*=composer__input]")
+        composer.fill("Just checking")
+        composer.press("Enter")
+        expect(widget.get_by_text("Just checking")).to_be_visible(timeout=WAIT_MS)
+        room = open_room(livechat, name)
+        livechat.agent_send(agent, str(room["_id"]), "All good, closing now")
+        expect(widget.get_by_text("All good, closing now")).to_be_visible(timeout=WAIT_MS)
+        livechat.close_room(agent, str(room["_id"]), "Solved")
+        expect(widget.get_by_text("Chat Finished")).to_be_visible(timeout=WAIT_MS)
+    finally:
+        page.close()
+
+
+def test_offline_form_when_no_agent_is_online(
+    browser: Browser, widget_server: EmbeddedServer, livechat: LivechatTestServer
+) -> None:
+    """No agent online: the widget shows the offline form and sends ``livechat/offline.message``."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{widget_server.url}/livechat/demo")
+        widget = page.frame_locator("#rocketchat-iframe")
+        widget.locator("button[class*=screen__chat-button]").click()
+        expect(widget.get_by_text("Leave a message").first).to_be_visible(timeout=WAIT_MS)
+        widget.locator("input[name=name]").fill("Carol")
+        widget.locator("input[name=email]").fill("carol@example.com")
+        widget.locator("textarea[name=message]").fill("Please call me back")
+        with page.expect_response(lambda r: r.url.endswith("/livechat/offline.message")) as sent:
+            widget.get_by_role("button", name="Send").click()
+        assert sent.value.status == 200
+        assert sent.value.json() == {"message": "Livechat offline message sent", "success": True}
+        expect(widget.get_by_text("Livechat offline message sent")).to_be_visible()
     finally:
         page.close()
