@@ -8,7 +8,8 @@ the reply and the avatars show; the visitor uploads an image, which shows, and t
 acknowledges it; the visitor finishes the chat and the server has it closed. Once with
 everything served by the embedded server, once with the page and the widget on another origin
 (every REST call cross-origin, allowed by ``API_Enable_CORS`` / ``API_CORS_Origin``, and
-refused without). Also: a chat the agent closes, and the offline form when no agent is online.
+refused without). Also: the visitor's typing reaching the agent's realtime stream, a chat the
+agent closes, and the offline form when no agent is online.
 No request the widget makes fails or answers >= 400, and no DDP frame carries an error.
 
 Every wait is on a condition (Playwright's auto-waiting locators); a screenshot of each
@@ -31,8 +32,10 @@ import pytest
 from _widget_helpers import SCREENSHOTS, TITLE, png
 from playwright.sync_api import Browser, FrameLocator, Page, Response, WebSocket, expect
 
+from rocketchat_livechat import LivechatClient
 from rocketchat_livechat.bot import Chat, LivechatBot
 from rocketchat_livechat.models import Message
+from rocketchat_livechat.realtime import TypingEvent
 from rocketchat_livechat.server import EmbeddedServer
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
@@ -255,10 +258,44 @@ def test_widget_on_another_origin_needs_cors(
         page.close()
 
 
-def test_agent_closes_the_chat(
+@dataclass
+class Typing:
+    """Typing events seen in one room; :attr:`started` is set at the first ``typing=True``."""
+
+    rid: str
+    seen: list[TypingEvent] = field(default_factory=list)
+    started: threading.Event = field(default_factory=threading.Event)
+
+    def __call__(self, event: TypingEvent) -> None:
+        if event.rid == self.rid:
+            self.seen.append(event)
+            if event.typing:
+                self.started.set()
+
+
+@contextmanager
+def agent_typing_seen(url: str, agent: Agent, rid: str) -> Iterator[Typing]:
+    """The agent's realtime stream (the SDK's), collecting the typing events of room ``rid``."""
+    seen = Typing(rid)
+    client = LivechatClient(url, user_id=agent.user_id, auth_token=agent.auth_token)
+    stream = client.realtime.connect_agent(served_rooms=True)
+    stream.on(TypingEvent, seen)
+    stream.open()
+    thread = threading.Thread(target=stream.run, name="widget-test-agent-stream")
+    thread.start()
+    try:
+        yield seen
+    finally:
+        stream.close()
+        thread.join(10)
+        client.close()
+
+
+def test_visitor_typing_reaches_the_agent_and_the_agent_closes(
     browser: Browser, widget_server: EmbeddedServer, livechat: LivechatTestServer
 ) -> None:
-    """A chat the agent closes ends in the widget too (``livechat/room.closeByUser``)."""
+    """The widget types on ``<rid>/typing``, the agent's stream sees ``user-activity``; a chat
+    the agent closes (``livechat/room.closeByUser``) ends in the widget too."""
     name = f"Bob {secrets.token_hex(3)}"
     agent = livechat.create_agent()
     page = browser.new_page()
@@ -273,10 +310,19 @@ def test_agent_closes_the_chat(
         composer.fill("Just checking")
         composer.press("Enter")
         expect(widget.get_by_text("Just checking")).to_be_visible(timeout=WAIT_MS)
-        room = open_room(livechat, name)
-        livechat.agent_send(agent, str(room["_id"]), "All good, closing now")
+        rid = str(open_room(livechat, name)["_id"])
+
+        with agent_typing_seen(widget_server.url, agent, rid) as seen:
+            composer.press_sequentially("And ")
+            assert seen.started.wait(WAIT_MS / 1000)
+        assert {(e.username, e.activities) for e in seen.seen if e.typing} == {
+            (seen.seen[0].username, ("user-typing",))
+        }
+        assert seen.seen[0].username.startswith("guest-")
+
+        livechat.agent_send(agent, rid, "All good, closing now")
         expect(widget.get_by_text("All good, closing now")).to_be_visible(timeout=WAIT_MS)
-        livechat.close_room(agent, str(room["_id"]), "Solved")
+        livechat.close_room(agent, rid, "Solved")
         expect(widget.get_by_text("Chat Finished")).to_be_visible(timeout=WAIT_MS)
     finally:
         page.close()
