@@ -9,7 +9,7 @@ acknowledges it; the visitor finishes the chat and the server has it closed. Onc
 everything served by the embedded server, once with the page and the widget on another origin
 (every REST call cross-origin, allowed by ``API_Enable_CORS`` / ``API_CORS_Origin``, and
 refused without). Also: the visitor's typing reaching the agent's realtime stream, a chat the
-agent closes, and the offline form when no agent is online.
+agent closes, the offline form when no agent is online, and a trigger's message.
 No request the widget makes fails or answers >= 400, and no DDP frame carries an error.
 
 Every wait is on a condition (Playwright's auto-waiting locators); a screenshot of each
@@ -346,5 +346,47 @@ def test_offline_form_when_no_agent_is_online(
         assert sent.value.status == 200
         assert sent.value.json() == {"message": "Livechat offline message sent", "success": True}
         expect(widget.get_by_text("Livechat offline message sent")).to_be_visible()
+    finally:
+        page.close()
+
+
+@contextmanager
+def trigger(livechat: LivechatTestServer, **trigger: object) -> Iterator[None]:
+    """A livechat trigger (Omnichannel > Livechat Triggers), removed afterwards."""
+    livechat._post("livechat/triggers", trigger)
+    (saved,) = [
+        t for t in livechat._get("livechat/triggers")["triggers"] if t["name"] == trigger["name"]
+    ]
+    try:
+        yield
+    finally:
+        livechat.http.delete(
+            f"/api/v1/livechat/triggers/{saved['_id']}", headers=livechat.admin_headers
+        )
+
+
+def test_trigger_message_shows(
+    browser: Browser, widget_server: EmbeddedServer, livechat: LivechatTestServer
+) -> None:
+    """A ``time-on-site`` trigger from ``livechat/config`` opens the widget with its message."""
+    livechat.create_agent()
+    page = browser.new_page()
+    action = {
+        "name": "send-message",
+        "params": {"sender": "custom", "msg": "Need help?", "name": "Tina"},
+    }
+    try:
+        with trigger(
+            livechat,
+            name=f"welcome-{secrets.token_hex(3)}",
+            description="greets visitors",
+            enabled=True,
+            runOnce=False,
+            conditions=[{"name": "time-on-site", "value": "1"}],
+            actions=[action],
+        ):
+            page.goto(f"{widget_server.url}/livechat/demo")
+            widget = page.frame_locator("#rocketchat-iframe")
+            expect(widget.get_by_text("Need help?").first).to_be_visible(timeout=WAIT_MS)
     finally:
         page.close()
