@@ -97,12 +97,12 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 def serve(argv: list[str] | None = None) -> int:
     """Run until Ctrl-C / SIGTERM; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         widget = None if args.widget is None else WidgetBuild.load(args.widget)
     except WidgetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as exc:
