@@ -69,7 +69,7 @@ def test_build_files_under_livechat(web: httpx2.Client) -> None:
 
 def test_allowed_domains_frame_ancestors(web: httpx2.Client, server: EmbeddedServer) -> None:
     """``Livechat_AllowedDomainsList`` + ``Referer``: a CSP naming the site, or ``'none'``."""
-    referer = {"Referer": "https://shop.example:8443/cart?x=1"}
+    referer = {"Referer": "https://Shop.Example:8443/cart?x=1"}
     assert "content-security-policy" not in web.get("/livechat", headers=referer).headers
     server.state.settings.set("Livechat_AllowedDomainsList", "other.example, shop.example:8443")
     try:
@@ -142,5 +142,10 @@ def test_missing_or_broken_build_is_a_clear_error(
 
 
 def test_server_url_cannot_break_out_of_the_script(build_dir: Path) -> None:
-    html = WidgetBuild.load(build_dir).index_for("http://x/'</script><script>alert(1)")
-    assert "SERVER_URL = 'http://x/\\'\\x3c/script>\\x3cscript>alert(1)';" in html
+    url = "http://x/'</script><script>alert(1)"
+    escaped = "http://x/\\'\\x3c/script>\\x3cscript>alert(1)"
+    html = WidgetBuild.load(build_dir).index_for(url)
+    assert f"SERVER_URL = '{escaped}';" in html
+    snippet = embed_snippet(url)
+    assert f"j.src = '{escaped}/livechat/rocketchat-livechat.min.js" in snippet
+    assert "</script><script>" not in snippet

@@ -113,7 +113,7 @@ def _required_files(index_html: str) -> list[str]:
 
 def embed_snippet(server_url: str) -> str:
     """Rocket.Chat's installation snippet for a website, pointing at ``server_url``."""
-    site = html.escape(server_url.rstrip("/"), quote=True).replace("'", "%27")
+    site = server_url.rstrip("/").translate(_JS_STRING_ESCAPES)
     return f"""<!-- Start of Rocket.Chat Livechat Script -->
 <script type="text/javascript">
 (function(w, d, s, u) {{
@@ -149,7 +149,7 @@ def _frame_ancestors(request: Request, allowed_domains: str) -> str | None:
     if not referer or not allowed_domains.strip():
         return None
     parts = urlsplit(referer)
-    host = parts.netloc.rpartition("@")[2]
+    host = parts.netloc.rpartition("@")[2].lower()  # Node's url.parse lower-cases it
     if host and host not in [domain.strip() for domain in allowed_domains.split(",")]:
         return "'none'"
     return f"{parts.scheme}://{host}"
