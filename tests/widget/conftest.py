@@ -61,7 +61,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     executable = _chromium()
     if executable is None:
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium, as test.sh does)")
-    launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+    args = ["--no-sandbox", "--disable-dev-shm-usage"]  # root in CI; small /dev/shm in containers
+    launched = playwright.chromium.launch(executable_path=executable, args=args)
     yield launched
     launched.close()
 
