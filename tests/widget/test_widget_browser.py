@@ -66,7 +66,7 @@ def support_bot(url: str, agent: Agent) -> Iterator[Bot]:
         async def answer(chat: Chat, message: Message) -> None:
             async with chat.typing():
                 await asyncio.to_thread(bot.release.wait, WAIT_MS / 1000)
-            await chat.reply(f"Bot here: you said {message.msg!r}")
+            await chat.reply(f"Bot here: you said {message.msg}")
 
         @livechat_bot.on_file
         async def acknowledge(chat: Chat, message: Message) -> None:
@@ -175,7 +175,7 @@ def chat_through_the_widget(
         typing = widget.locator("[class*=typing-dots]").first
         expect(typing).to_be_attached(timeout=WAIT_MS)  # the bot's user-activity
         bot.release.set()
-        expect(widget.get_by_text("Bot here: you said 'Where is my order?'")).to_be_visible(
+        expect(widget.get_by_text("Bot here: you said Where is my order?")).to_be_visible(
             timeout=WAIT_MS
         )
         avatars = loaded_images(widget, "img[src*='/avatar/']")
