@@ -144,6 +144,11 @@ examples translate line by line), optional ones keyword-only, and every method a
 with other defaults that shares the connection pool and the login. An endpoint written
 `A (< 8.0) or B (8.0+)` is chosen from the server's version (`GET /api/info`, fetched once per
 client).
+
+These are the community Omnichannel operations of Rocket.Chat's REST reference (every one of
+them, see the [coverage table](coverage.md)). Enterprise-only operations (units, monitors,
+tags, priorities, SLA policies, canned responses, business hours, on-hold, the
+`conversations-by-*` and per-agent/per-department reports) are not in the SDK.
 """
 
 
