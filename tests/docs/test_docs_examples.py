@@ -20,8 +20,9 @@ from __future__ import annotations
 import ast
 import asyncio
 import inspect
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,19 @@ def call_test(function: Callable[..., Any], fixtures: dict[str, Any]) -> None:
     asyncio.run(run())
 
 
+@pytest.fixture
+def logging_restored() -> Iterator[None]:
+    """A page may configure logging (the errors guide turns DEBUG on): undone afterwards."""
+    loggers = [logging.getLogger(), logging.getLogger("rocketchat_livechat")]
+    saved = [(lg.level, list(lg.handlers), lg.propagate) for lg in loggers]
+    yield
+    for lg, (level, handlers, propagate) in zip(loggers, saved, strict=True):
+        lg.setLevel(level)
+        lg.handlers[:] = handlers
+        lg.propagate = propagate
+
+
+@pytest.mark.usefixtures("logging_restored")
 @pytest.mark.parametrize("page", RUNNABLE, ids=lambda p: str(p.relative_to(DOCS)))
 def test_page_examples_run(
     page: Path,

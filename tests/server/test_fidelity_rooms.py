@@ -7,12 +7,14 @@ Behaviour from ``apps/meteor/app/livechat/imports/server/rest/rooms.ts``: ``vali
 
 from __future__ import annotations
 
+import json
 import secrets
 
 import httpx2
 import pytest
 from _server_helpers import error, new_chat
 
+from rocketchat_livechat.server.routes.rooms import _as_before_313
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
 pytestmark = pytest.mark.e2e
@@ -120,3 +122,22 @@ def test_open_false_lists_closed_rooms_and_other_values_do_not_filter(
         "livechat/rooms", params={"open": "1", "roomName": f'"{room["fname"]}"'}, headers=admin
     ).json()["rooms"]
     assert [r["_id"] for r in anything] == [room["_id"]]
+
+
+@pytest.mark.parametrize(
+    ("doc", "comma"), [('{"a":1,}', 6), ('{"a":1, \n }', 6), ("[1,]", 2), ("[1, ]", 2)]
+)
+def test_python_313_trailing_comma_errors_read_as_before(doc: str, comma: int) -> None:
+    """3.13 words (and places) a trailing comma error differently: the mapping sees 3.11's."""
+    kind = "object" if doc.startswith("{") else "array"
+    as_313 = json.JSONDecodeError(f"Illegal trailing comma before end of {kind}", doc, comma)
+    with pytest.raises(json.JSONDecodeError) as here:
+        json.loads(doc)
+    expected = _as_before_313(here.value)  # unchanged before 3.13
+    got = _as_before_313(as_313)
+    assert (got.msg, got.pos, got.lineno, got.colno) == (
+        expected.msg,
+        expected.pos,
+        expected.lineno,
+        expected.colno,
+    )

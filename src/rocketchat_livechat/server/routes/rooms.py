@@ -45,6 +45,24 @@ def _date_range(raw: str | None, name: str) -> dict[str, datetime]:
     return result
 
 
+#: Python 3.13's trailing-comma errors, as 3.11 and 3.12 report them (what the mapping reads)
+_TRAILING_COMMA = {
+    "Illegal trailing comma before end of object": (
+        "Expecting property name enclosed in double quotes"
+    ),
+    "Illegal trailing comma before end of array": "Expecting value",
+}
+
+
+def _as_before_313(exc: json.JSONDecodeError) -> json.JSONDecodeError:
+    """3.13 reports a trailing comma at the comma; 3.11/3.12 where the next item should start."""
+    if exc.msg not in _TRAILING_COMMA:
+        return exc
+    after = exc.pos + 1
+    after += len(exc.doc[after:]) - len(exc.doc[after:].lstrip())
+    return json.JSONDecodeError(_TRAILING_COMMA[exc.msg], exc.doc, after)
+
+
 def v8_json_error(text: str) -> str:
     """The message of the ``SyntaxError`` Node 22's ``JSON.parse(text)`` throws (common cases)."""
     decoder = json.JSONDecoder()
@@ -53,7 +71,8 @@ def v8_json_error(text: str) -> str:
         return "Unexpected end of JSON input"
     try:
         _, end = decoder.raw_decode(text, len(text) - len(text.lstrip()))
-    except json.JSONDecodeError as exc:
+    except json.JSONDecodeError as raised:
+        exc = _as_before_313(raised)
         if exc.pos >= len(text) and not (
             exc.msg.startswith("Expecting property name") and not text.rstrip().endswith(",")
         ):
