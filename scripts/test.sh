@@ -36,6 +36,7 @@ done
 
 python scripts/unasync.py --check
 python scripts/method_table.py --check
+python scripts/version_table.py --check
 ruff check .
 ruff format --check .
 mypy

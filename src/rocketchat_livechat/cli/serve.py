@@ -41,6 +41,13 @@ def _custom_field_names(
 )
 @click.option("--no-rate-limit", is_flag=True, help="Disable the REST rate limiter.")
 @click.option(
+    "--rc-version",
+    type=click.Choice(["6.14", "7.10", "8.8", "9.0"]),
+    default="9.0",
+    show_default=True,
+    help="Rocket.Chat line to emulate (what /api/info reports, and how the server behaves).",
+)
+@click.option(
     "--custom-field",
     "custom_fields",
     multiple=True,
@@ -55,12 +62,14 @@ def serve(
     admin_username: str,
     admin_password: str | None,
     no_rate_limit: bool,
+    rc_version: str,
     custom_fields: tuple[str, ...],
 ) -> None:
     """Run the embedded Rocket.Chat-compatible livechat server (REST + realtime) until Ctrl-C."""
     from ..server._main import serve as run_server
 
     argv = ["--host", host, "--port", str(port), "--admin-username", admin_username]
+    argv += ["--rc-version", rc_version]
     if data_dir is not None:
         argv += ["--data-dir", str(data_dir)]
     if admin_password:

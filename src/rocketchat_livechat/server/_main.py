@@ -23,6 +23,7 @@ from .runner import (
     uvicorn_config,
 )
 from .state import ServerState
+from .versions import DEFAULT_LINE, LINES
 
 PASSWORD_ENV = "ROCKETCHAT_ADMIN_PASSWORD"
 
@@ -62,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-rate-limit", action="store_true", help="disable the REST rate limiter"
     )
     parser.add_argument(
+        "--rc-version",
+        choices=LINES,
+        default=DEFAULT_LINE,
+        help=f"Rocket.Chat line to emulate (default {DEFAULT_LINE})",
+    )
+    parser.add_argument(
         "--custom-field",
         action="append",
         default=[],
@@ -98,7 +105,9 @@ def serve(argv: list[str] | None = None) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     url = server_url(sock)
-    state = ServerState.open(args.data_dir, rate_limit=not args.no_rate_limit)
+    state = ServerState.open(
+        args.data_dir, rate_limit=not args.no_rate_limit, rc_version=args.rc_version
+    )
     try:
         state.settings.set("Site_Url", url)
         seed(state, args.custom_field)
@@ -110,7 +119,11 @@ def serve(argv: list[str] | None = None) -> int:
         ):
             created_password = generate_password()
         outcome = ensure_admin(state, args.admin_username, created_password)
-        print(f"Rocket.Chat-compatible Omnichannel server listening on {url}", flush=True)
+        print(
+            f"Rocket.Chat {state.line.full_version}-compatible Omnichannel server "
+            f"listening on {url}",
+            flush=True,
+        )
         kept = "" if args.data_dir else " (temporary, removed on exit)"
         print(f"Data: {state.data_dir}{kept}", flush=True)
         if outcome == "kept":

@@ -93,6 +93,11 @@ def create_app(state: ServerState) -> Starlette:
             Route("/api/info", info, methods=["GET"]),
             Route("/api/info/", info, methods=["GET"]),
             Route("/file-upload/{file_id}/{name:path}", files.download, methods=["GET", "HEAD"]),
+            Route(
+                "/ufs/{store}/{file_id}/{name:path}",
+                files.legacy_download,
+                methods=["GET", "HEAD"],
+            ),
             *AVATAR_ROUTES,
             WebSocketRoute("/websocket", ddp.websocket_endpoint),
         ],

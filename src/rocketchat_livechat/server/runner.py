@@ -9,8 +9,10 @@
 It listens on ``host`` (127.0.0.1) and ``port`` (0 = a free port), keeps data in ``data_dir``
 (a temporary directory removed on exit when ``None``) and stops cleanly on exit. Like the CLI it
 starts with an offline e-mail set and defines the visitor ``custom_fields`` it is given.
-``webhook_retry_delay`` (seconds) spaces the CRM webhook attempts for tests; by default they
-are ``4 × Livechat_http_timeout`` apart, as in Rocket.Chat.
+``rc_version`` is the Rocket.Chat line to emulate (``"6.14"``, ``"7.10"``, ``"8.8"`` or
+``"9.0"``, the default; :mod:`.versions`). ``webhook_retry_delay`` (seconds) spaces the CRM
+webhook attempts for tests; by default they are ``4 × Livechat_http_timeout`` apart, as in
+Rocket.Chat.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from . import auth
 from .app import create_app
 from .services import users
 from .state import ServerState
+from .versions import DEFAULT_LINE, ServerLine
 
 ADMIN_EMAIL_DOMAIN = "localhost"
 #: Seeded on first start. A deliberate difference: Rocket.Chat's default is "" (offline
@@ -147,7 +150,10 @@ class EmbeddedServer:
         settings: Mapping[str, Any] | None = None,
         custom_fields: Sequence[str] = (),
         webhook_retry_delay: float | None = None,
+        rc_version: str = DEFAULT_LINE,
     ) -> None:
+        #: the Rocket.Chat line emulated (``ValueError`` here for an unknown one)
+        self.line = ServerLine(rc_version)
         self.host = host
         self.port = port
         self._data_dir = data_dir
@@ -188,7 +194,9 @@ class EmbeddedServer:
             raise RuntimeError("server already started")
         sock = bind_socket(self.host, self.port)
         self._url = server_url(sock)
-        state = ServerState.open(self._data_dir, rate_limit=self.rate_limit)
+        state = ServerState.open(
+            self._data_dir, rate_limit=self.rate_limit, rc_version=self.line.name
+        )
         state.settings.set("Site_Url", self._url)
         seed(state, self._custom_fields)
         state.settings.update(self._settings)

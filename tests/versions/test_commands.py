@@ -1,0 +1,34 @@
+"""``--rc-version`` on both commands and on ``EmbeddedServer``: ``/api/info`` reports the line."""
+
+from __future__ import annotations
+
+import httpx2
+import pytest
+
+from _support.servers import serve_command, server_command, start_server
+from rocketchat_livechat.server import EmbeddedServer
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize(
+    ("command", "line"),
+    [(server_command, "7.10"), (serve_command, "6.14")],
+    ids=["python -m rocketchat_livechat.server", "rocketchat-livechat serve"],
+)
+def test_the_command_emulates_the_line(command: object, line: str) -> None:
+    argv = command("--port", "0", "--rc-version", line)  # type: ignore[operator]
+    with start_server(argv) as server:
+        assert httpx2.get(f"{server.url}/api/info").json()["version"] == f"{line}.0"
+        assert f"Rocket.Chat {line}.0-compatible" in "".join(server.output)
+
+
+def test_an_unknown_line_is_a_usage_error() -> None:
+    with pytest.raises(ValueError, match=r"one of 6\.14, 7\.10, 8\.8, 9\.0"):
+        EmbeddedServer(rc_version="7.4")
+
+
+def test_embedded_server_default_and_choice() -> None:
+    with EmbeddedServer(rate_limit=False, rc_version="8.8") as server:
+        assert httpx2.get(f"{server.url}/api/info").json()["version"] == "8.8.0"
+    assert EmbeddedServer().line.full_version == "9.0.0"
