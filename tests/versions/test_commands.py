@@ -32,3 +32,14 @@ def test_embedded_server_default_and_choice() -> None:
     with EmbeddedServer(rate_limit=False, rc_version="8.8") as server:
         assert httpx2.get(f"{server.url}/api/info").json()["version"] == "8.8.0"
     assert EmbeddedServer().line.full_version == "9.0.0"
+
+
+@pytest.mark.parametrize("line", ["6.14", "9.0"])
+def test_the_offline_message_limit_by_line(line: str) -> None:
+    """7.x gave ``offline.message`` its own limit (1 per 5 s); 6.14 applied the default."""
+    body = {"name": "Olga", "email": "olga@example.com", "message": "call me"}
+    with EmbeddedServer(rc_version=line) as server:
+        url = f"{server.url}/api/v1/livechat/offline.message"
+        first, second = (httpx2.post(url, json=body) for _ in range(2))
+    assert first.headers["x-ratelimit-limit"] == ("10" if line == "6.14" else "1")
+    assert second.status_code == (200 if line == "6.14" else 429)

@@ -14,7 +14,7 @@ import secrets
 import httpx2
 import pytest
 
-from _support.webhook_receiver import WebhookReceiver
+from _support.webhook_receiver import Received, WebhookReceiver
 from rocketchat_livechat import (
     AsyncLivechatClient,
     UnsupportedServerVersionError,
@@ -23,6 +23,7 @@ from rocketchat_livechat import (
 from rocketchat_livechat.realtime import MessageEvent, TypingEvent
 from rocketchat_livechat.server.services import routing
 from rocketchat_livechat.server.versions import ServerLine
+from rocketchat_livechat.server.webhooks import WebhookDelivery
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
 pytestmark = pytest.mark.e2e
@@ -291,26 +292,37 @@ async def test_webhook_retry_policy(
     async_livechat_client: AsyncLivechatClient,
 ) -> None:
     """A 404 from the receiver: retried before 7.11 (any non-200), final from 7.11."""
-    state = livechat_server.server.state
-    before = state.webhooks.retry_delay
-    state.webhooks.retry_delay = 0.05
+    delivery = livechat_server.server.state.webhooks
+    assert delivery._loop is not None
+    # earlier tests' retries read the URL when they fire: they must not reach this receiver
+    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_clear(delivery), delivery._loop))
+    before, delivery.retry_delay = delivery.retry_delay, 0.05
     try:
         with WebhookReceiver() as receiver:
             livechat_server.set_setting("Livechat_webhookUrl", receiver.url)
             livechat_server.set_setting("Livechat_webhook_on_visitor_message", True)
             token, rid, _ = await _chat(async_livechat_client, livechat_server)
+            failures = delivery.stats["failure"]
             receiver.script(404, 404)
             await async_livechat_client.messages.send_message(token, rid, "hook me")
-            posted = receiver.wait_for(lambda r: r.body.get("type") == "Message")
+
+            def ours(r: Received) -> bool:
+                return bool(r.body.get("type") == "Message" and r.body.get("_id") == rid)
+
             if rc_line.variant("webhook-retry-policy") == "any-non-200":
-                posted = receiver.wait_for(lambda r: r.body.get("type") == "Message", count=3)
+                posted = receiver.wait_for(ours, count=3)
                 assert [r.status for r in posted] == [404, 404, 200]
             else:
-                await _until(lambda: state.webhooks.stats["failure"] >= 1)
+                posted = receiver.wait_for(ours)
+                await _until(lambda: delivery.stats["failure"] > failures)
                 assert [r.status for r in posted] == [404]
-                assert not state.webhooks._timers  # no retry scheduled: dropped
+                assert not delivery._timers  # no retry scheduled: dropped
     finally:
-        state.webhooks.retry_delay = before
+        delivery.retry_delay = before
+
+
+async def _clear(delivery: WebhookDelivery) -> None:
+    delivery.clear()
 
 
 async def _until(condition: object, timeout: float = 10.0) -> None:

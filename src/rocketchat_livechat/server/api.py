@@ -397,7 +397,8 @@ def _check_rate(ctx: Context, headers: dict[str, str]) -> None:
         return
     if auth.has_permission(ctx.user, "api-bypass-rate-limit"):
         return
-    decision = limiter.hit(endpoint.rate_key, ctx.ip, endpoint.rate)
+    own = ctx.line.own_rate_limit(endpoint.method, endpoint.path)
+    decision = limiter.hit(endpoint.rate_key, ctx.ip, endpoint.rate if own else RateRule())
     headers.update(decision.headers())
     if not decision.allowed:
         raise TooManyRequests(decision.wait_seconds)

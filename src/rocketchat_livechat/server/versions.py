@@ -9,6 +9,7 @@ changed and the source that shows it. The server holds a :class:`ServerLine` (``
     policy = ctx.line.variant("webhook-retry-policy")
 
 Feature keys: ``route:<METHOD> <path>`` (a REST route: the router answers 404 where the line
+lacks it), ``rate:<METHOD> <path>`` (the route's own rate limit; the default one where the line
 lacks it), ``ddp:<method>`` (a DDP method: "Method '…' not found" where the line lacks it),
 ``http:<path>`` (a path outside ``/api``) and plain names for behaviours. A boolean feature is
 *present* from a ``Change`` whose ``value`` is ``True`` and *absent* from one whose ``value`` is
@@ -155,6 +156,14 @@ CHANGES: tuple[Change, ...] = (
         "401 body `{status: 'error', message}` (Restivus)",
         "rc-api §1.4 [6.14]",
         value="6.14",
+    ),
+    Change(
+        "7.0",
+        "rate:POST livechat/offline.message",
+        "`POST livechat/offline.message` gets its own limit, 1 call per 5 s; 6.14 applied the "
+        "default (10 per 60 s)",
+        "rc-api §1.6, §7 [7.x]",
+        value=True,
     ),
     Change(
         "7.0",
@@ -341,6 +350,10 @@ class ServerLine:
     def serves_ddp_method(self, name: str) -> bool:
         """Whether the DDP method ``name`` exists on this line."""
         return self._gated(f"ddp:{name}")
+
+    def own_rate_limit(self, method: str, path: str) -> bool:
+        """Whether the route's own rate limit applies (else the default: ``rate:`` keys)."""
+        return self._gated(f"rate:{method} {path}")
 
     def serves_path(self, prefix: str) -> bool:
         """Whether the HTTP path ``prefix`` (outside ``/api``, e.g. ``/ufs``) exists."""
