@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx2
 import pytest
 
+import rocketchat_livechat
 from _support.servers import serve_command, server_command, start_server
 from rocketchat_livechat.server import EmbeddedServer
 
@@ -43,3 +49,35 @@ def test_the_offline_message_limit_by_line(line: str) -> None:
         first, second = (httpx2.post(url, json=body) for _ in range(2))
     assert first.headers["x-ratelimit-limit"] == ("10" if line == "6.14" else "1")
     assert second.status_code == (200 if line == "6.14" else 429)
+
+
+PROBE = """
+import httpx2
+import pytest
+
+
+def test_session_line(livechat_server):
+    assert httpx2.get(livechat_server.url + "/api/info").json()["version"] == "{session}.0"
+
+
+@pytest.mark.rc_version("6.14")
+def test_marked_line(livechat_server):
+    assert httpx2.get(livechat_server.url + "/api/info").json()["version"] == "6.14.0"
+"""
+
+
+def test_the_plugin_option_and_marker(tmp_path: Path) -> None:
+    """``pytest --rc-version 7.10`` in a user's project; the marker overrides it per test."""
+    (tmp_path / "test_probe.py").write_text(PROBE.replace("{session}", "7.10"))
+    src = str(Path(rocketchat_livechat.__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rc-version", "7.10"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 passed" in run.stdout
