@@ -292,6 +292,7 @@ class ServerLine:
         self.name = name
         self.version: Version = version
         self._changes = tuple(changes)
+        self._values: dict[str, bool | str] = {}
 
     def __repr__(self) -> str:
         return f"ServerLine({self.name!r})"
@@ -315,6 +316,13 @@ class ServerLine:
         return table
 
     def _value(self, feature: str) -> bool | str:
+        """The feature's state on this line (computed once: routes ask on every request)."""
+        known = self._values.get(feature)
+        if known is None:
+            known = self._values[feature] = self._compute(feature)
+        return known
+
+    def _compute(self, feature: str) -> bool | str:
         changes = self._by_feature.get(feature)
         if changes is None:
             raise KeyError(f"no change recorded for feature {feature!r}")
