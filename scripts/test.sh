@@ -40,6 +40,7 @@ done
 python scripts/unasync.py --check
 python scripts/method_table.py --check
 python scripts/coverage_table.py --check
+python scripts/version_table.py --check
 ruff check .
 ruff format --check .
 mypy

@@ -72,6 +72,7 @@ __all__ = [
     "SmsRefusedError",
     "TranscriptRequestError",
     "UnexpectedResponseError",
+    "UnsupportedServerVersionError",
     "UserAlreadyInRoomError",
     "VisitorHasOpenRoomsError",
     "VisitorNotFoundError",
@@ -119,6 +120,24 @@ class InvalidArgumentError(APIError, ValueError):
             error_type="SDK",
         )
         self.argument = argument
+
+
+class UnsupportedServerVersionError(APIError):
+    """The server's Rocket.Chat line lacks what was asked for; nothing was sent.
+
+    ``version`` is the server's version (``"7.10.0"``), ``feature`` what it lacks (a route
+    such as ``livechat/rooms.delete``) and ``since`` the first version that has it.
+    """
+
+    def __init__(self, feature: str, version: str, since: str) -> None:
+        super().__init__(
+            f"Rocket.Chat {version} does not support {feature} (needs {since} or newer)",
+            error="unsupported-server-version",
+            error_type="SDK",
+        )
+        self.feature = feature
+        self.version = version
+        self.since = since
 
 
 # --- received webhooks (rocketchat_livechat.webhooks) -------------------------------------------

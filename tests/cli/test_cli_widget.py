@@ -52,9 +52,27 @@ def test_serve_widget_dir(tmp_path: Path) -> None:
             "<body>", f"<body><script> SERVER_URL = '{server.url}'; </script>"
         )
         assert httpx2.get(f"{server.url}/livechat/demo").status_code == 200
+        assert httpx2.get(f"{server.url}/api/info").json()["version"] == "7.10.0"
     printed = "".join(server.output)
     assert f"Widget: {server.url}/livechat (npm @rocket.chat/livechat 1.13.3" in printed
     assert f"{server.url}/livechat/demo" in printed
+    assert "Rocket.Chat 7.10.0-compatible" in printed
+
+
+def test_serve_widget_on_6_14(tmp_path: Path) -> None:
+    build = make_build(tmp_path / "build")
+    command = serve_command("--port", "0", "--widget", str(build), "--rc-version", "6.14")
+    with start_server(command, timeout=20) as server:
+        assert httpx2.get(f"{server.url}/api/info").json()["version"] == "6.14.0"
+
+
+@pytest.mark.parametrize("line", ["8.8", "9.0"])
+def test_serve_widget_refuses_an_8x_line(tmp_path: Path, line: str) -> None:
+    build = make_build(tmp_path / "build")
+    result = invoke("serve", "--port", "0", "--widget", str(build), "--rc-version", line)
+    assert result.exit_code == 2
+    assert "logs in with livechat:setUpConnection, which Rocket.Chat 8.0 removed" in result.stderr
+    assert f"against the {line} line: serve it with --rc-version 7.10" in result.stderr
 
 
 def test_serve_widget_broken_dir_is_a_clear_error(tmp_path: Path) -> None:

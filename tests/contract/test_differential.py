@@ -31,6 +31,7 @@ from test_request_schemas import Validators, validators  # noqa: F401  (the node
 from rocketchat_livechat.server import EmbeddedServer
 from rocketchat_livechat.server.api import Endpoint, parse_qs
 from rocketchat_livechat.server.routes import ROUTE_GROUPS
+from rocketchat_livechat.server.versions import ServerLine
 
 pytestmark = pytest.mark.interop
 
@@ -165,9 +166,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+#: the line of the validators' release (8.8.1)
+LINE = ServerLine("8.8")
+
+
 def _cases() -> list[tuple[Endpoint, Case]]:
     out = []
     for endpoint in ENDPOINTS:
+        if not LINE.serves_route(endpoint.method, endpoint.path):
+            continue  # not a route of 8.8 (``room.transfer``): nothing to compare
         assert endpoint.schema is not None
         schema = dict(endpoint.schema)
         make = _query_cases if endpoint.method == "GET" else _body_cases
@@ -187,7 +194,8 @@ class Server:
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     with (
-        EmbeddedServer(rate_limit=False) as embedded,
+        # the validators are 8.8.1's: the server emulates that line (9.0 refuses query/fields)
+        EmbeddedServer(rate_limit=False, rc_version=LINE.name) as embedded,
         httpx2.Client(base_url=embedded.url, timeout=30) as http,
     ):
         login = http.post(

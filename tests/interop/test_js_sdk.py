@@ -5,6 +5,8 @@ official widget pinned) unchanged: config, grantVisitor, room, sendMessage, load
 DDP connect + subscribeRoom + onMessage/onTyping. When it prints ``ready`` this test replies as
 the serving agent over REST; the script must receive that message on the stream, delete its own
 message, see the deletion notice and close the chat. Each step is one JSON line, asserted below.
+The flow runs on the 6.14 and 7.10 lines; from 8.0, where ``livechat:setUpConnection`` is gone,
+its ``connect`` must fail exactly as against a real 8.x.
 
 Known defects of the SDK itself, documented rather than worked around:
 
@@ -21,32 +23,27 @@ Known defects of the SDK itself, documented rather than worked around:
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
-import subprocess
-import threading
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import contextmanager
 from typing import Any
 
 import httpx2
 import pytest
+from _node_steps import NODE_DIR, Steps, run_steps
 
 from rocketchat_livechat.server import EmbeddedServer
+from rocketchat_livechat.server.versions import ServerLine
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
 pytestmark = pytest.mark.interop
 
-NODE_DIR = Path(__file__).parent / "node"
 SCRIPT = NODE_DIR / "livechat_sdk.mjs"
 SDK_PACKAGE = NODE_DIR / "node_modules" / "@rocket.chat" / "sdk" / "package.json"
 SDK_VERSION = "1.0.0-alpha.42"
-RUN_TIMEOUT_S = 45.0
 VISITOR_TEXT = "Hello from the JS SDK"
 AGENT_TEXT = "Hi! An agent here, how can I help?"
-
-Steps = dict[str, dict[str, Any]]
 
 
 class Flow:
@@ -71,46 +68,31 @@ class Flow:
         return rid
 
 
-def _run_script(server: LivechatTestServer, agent: Agent, token: str) -> Flow:
+def _run_script(
+    server: LivechatTestServer, agent: Agent, token: str, *, succeeds: bool = True
+) -> Flow:
     """Run the SDK script, answering as ``agent`` when it is ready."""
-    process = subprocess.Popen(
-        ["node", str(SCRIPT), server.url, token, AGENT_TEXT],
-        cwd=NODE_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    watchdog = threading.Timer(RUN_TIMEOUT_S, process.kill)
-    watchdog.start()
-    steps: Steps = {}
     agent_message: dict[str, Any] = {}
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            step = json.loads(line)
-            steps[step["step"]] = step
-            if step["step"] == "ready":
-                agent_message = server.agent_send(agent, step["rid"], AGENT_TEXT)
-        stderr = process.stderr.read() if process.stderr is not None else ""
-        code = process.wait()
-    finally:
-        watchdog.cancel()
-        process.kill()
-        process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
-    assert code == 0, f"livechat_sdk.mjs exited with {code}: {stderr}\nsteps: {steps}"
+
+    def reply(step: dict[str, Any]) -> None:
+        if step["step"] == "ready":
+            agent_message.update(server.agent_send(agent, step["rid"], AGENT_TEXT))
+
+    command = ["node", str(SCRIPT), server.url, token, AGENT_TEXT]
+    code, steps, stderr = run_steps(command, reply)
+    assert code == (0 if succeeds else 1), f"livechat_sdk.mjs exited with {code}: {stderr}\n{steps}"
     return Flow(steps, token, agent, agent_message)
 
 
-@pytest.fixture(scope="module")
-def flow(livechat_embedded_server: EmbeddedServer) -> Iterator[Flow]:
+@contextmanager
+def _helper(server: EmbeddedServer, line: str) -> Iterator[LivechatTestServer]:
+    """An admin helper on the shared server, which emulates ``line`` meanwhile."""
     if shutil.which("node") is None:
         pytest.skip("node is not installed: the JS SDK interop test needs Node.js")
     if not SDK_PACKAGE.is_file():
         pytest.fail(f"@rocket.chat/sdk is not installed: run `npm install` in {NODE_DIR}")
-    server = livechat_embedded_server
+    state = server.state
+    before, state.line = state.line, ServerLine(line)
     with httpx2.Client(base_url=server.url, timeout=30) as http:
         login = http.post(
             "/api/v1/login", json={"user": server.admin_username, "password": server.admin_password}
@@ -119,14 +101,53 @@ def flow(livechat_embedded_server: EmbeddedServer) -> Iterator[Flow]:
         helper = LivechatTestServer(server, http, admin)
         try:
             helper.set_routing("Auto_Selection")
-            agent = helper.create_agent()
-            result = _run_script(helper, agent, f"js-sdk-{secrets.token_hex(6)}")
-            if "room" in result.steps:
-                info = http.get("/api/v1/rooms.info", params={"roomId": result.rid}, headers=admin)
-                result.room_after = info.json().get("room", {})
-            yield result
+            yield helper
         finally:
             helper.reset()
+            state.line = before
+
+
+#: the lines whose DDP server still has ``livechat:setUpConnection`` (this SDK calls it)
+SDK_LINES = ("6.14", "7.10")
+
+
+@pytest.fixture(scope="module", params=SDK_LINES, ids=[f"rc{x}" for x in SDK_LINES])
+def flow(
+    request: pytest.FixtureRequest, livechat_embedded_server: EmbeddedServer
+) -> Iterator[Flow]:
+    with _helper(livechat_embedded_server, request.param) as helper:
+        agent = helper.create_agent()
+        result = _run_script(helper, agent, f"js-sdk-{secrets.token_hex(6)}")
+        if "room" in result.steps:
+            info = helper.http.get(
+                "/api/v1/rooms.info", params={"roomId": result.rid}, headers=helper.admin_headers
+            )
+            result.room_after = info.json().get("room", {})
+        yield result
+
+
+@pytest.mark.parametrize("line", ["8.8", "9.0"])
+def test_refused_from_8_0_as_rocket_chat_refuses_it(
+    line: str, livechat_embedded_server: EmbeddedServer
+) -> None:
+    """8.0 removed ``livechat:setUpConnection`` (#37397): the SDK's ``connect`` fails with the
+    DDP error Rocket.Chat sends for an unknown method; the REST steps before it still work."""
+    with _helper(livechat_embedded_server, line) as helper:
+        agent = helper.create_agent()
+        refused = _run_script(helper, agent, f"js-sdk-{secrets.token_hex(6)}", succeeds=False)
+    assert refused["sendMessage"]["message"]["msg"] == VISITOR_TEXT
+    assert refused.steps["connect"] == {
+        "step": "connect",
+        "ok": False,
+        "error": {
+            "isClientSafe": True,
+            "error": 404,
+            "reason": "Method 'livechat:setUpConnection' not found",
+            "message": "Method 'livechat:setUpConnection' not found [404]",
+            "errorType": "Meteor.Error",
+        },
+    }
+    assert "subscribeRoom" not in refused.steps
 
 
 def test_config(flow: Flow) -> None:

@@ -4,6 +4,7 @@ The client logs in with user/password against ``server_url`` (``POST /api/v1/log
 uses its own request building (``agents[]=`` arrays, JSON bodies, pagination generators).
 Settings are changed with the pytest plugin's helpers because ``settings_update`` sends no
 2FA password (Rocket.Chat requires one for admins, and so does the embedded server).
+Every test runs on each emulated Rocket.Chat line (6.14, 7.10, 8.8, 9.0).
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import pytest
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
 from rocketchat_API.rocketchat import RocketChat
 
+from rocketchat_livechat.server.versions import ServerLine
 from rocketchat_livechat.testing.plugin import LivechatTestServer
 
 pytestmark = pytest.mark.interop
 
 
 @pytest.fixture
-def rocket(livechat_server: LivechatTestServer) -> RocketChat:
+def rocket(livechat_server: LivechatTestServer, rc_line: ServerLine) -> RocketChat:
+    """The admin's client; every test runs once per emulated line (``rc_line``)."""
     return RocketChat(
         livechat_server.admin_username,
         livechat_server.admin_password,
@@ -44,8 +47,8 @@ def agent_rocket(
     agent.users_set_status("", status="offline")
 
 
-def test_info_and_login(rocket: RocketChat) -> None:
-    assert rocket.info()["version"] == "7.10.0"
+def test_info_and_login(rocket: RocketChat, rc_line: ServerLine) -> None:
+    assert rocket.info()["version"] == rc_line.full_version
     assert rocket.me()["username"] == "admin"
 
 

@@ -382,6 +382,7 @@ def test_login_presence_and_agent_methods(
     assert user(agent.user_id)["status"] == "offline"
 
 
+@pytest.mark.rc_version("7.10")  # livechat:setUpConnection: removed in 8.0
 def test_visitor_connection_close_marks_its_rooms_offline(
     livechat_server: LivechatTestServer, raw: Callable[[], Raw], agent: Agent
 ) -> None:

@@ -143,6 +143,7 @@ async def test_every_message_exactly_once_in_order_across_faults(
     assert replayed == reported  # every recovered message is accounted for
 
 
+@pytest.mark.rc_version("7.10")  # the visitor's presence: livechat:setUpConnection (< 8.0)
 async def test_a_consumer_that_stops_reading_is_dropped_by_the_server_and_recovers(
     livechat_server: LivechatTestServer,
     server_heartbeat: Callable[[float], None],

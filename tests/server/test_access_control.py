@@ -95,11 +95,12 @@ MATRIX: list[tuple[str, Call, tuple[int, dict[str, Any]]]] = [
         INVALID_ROOM,
     ),
     (
-        "room.transfer",
+        "department.transfer",
         lambda h, i: h.post(
-            "livechat/room.transfer", json={"token": i["ta"], "rid": i["rb"], "department": "d"}
+            "livechat/visitor/department.transfer",
+            json={"token": i["ta"], "rid": i["rb"], "department": "d"},
         ),
-        INVALID_ROOM,
+        (400, {"success": False, "error": "error-invalid-room"}),
     ),
     (
         "department.transfer",

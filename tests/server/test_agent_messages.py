@@ -275,6 +275,7 @@ def test_media_refusals(
     assert error(forbidden, 403)["error"] == "unauthorized"
 
 
+@pytest.mark.rc_version("7.10")  # rooms.upload: removed in 8.0
 def test_rooms_upload_before_7(http: httpx2.Client, agent: Agent) -> None:
     _, room = new_chat(http)
     rid = room["_id"]
@@ -303,6 +304,7 @@ def test_rooms_upload_before_7(http: httpx2.Client, agent: Agent) -> None:
     )
 
 
+@pytest.mark.rc_version("7.10")  # rooms.upload: removed in 8.0
 def test_editing_a_file_message_edits_its_description(http: httpx2.Client, agent: Agent) -> None:
     """updateMessage.ts: a file message's text is its first attachment's description."""
     _, room = new_chat(http)

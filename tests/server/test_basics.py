@@ -25,7 +25,7 @@ PERMISSION_DENIED = {
 @pytest.mark.parametrize("path", ["/api/info", "/api/info/"])
 def test_info(livechat_server: LivechatTestServer, path: str) -> None:
     response = httpx2.get(livechat_server.url + path)
-    assert response.json() == {"version": "7.10.0", "success": True}
+    assert response.json() == {"version": "9.0.0", "success": True}  # the default line
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["pragma"] == "no-cache"
 

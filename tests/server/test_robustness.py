@@ -21,7 +21,7 @@ POST_ENDPOINTS = [
     "livechat/message",
     "livechat/room.close",
     "livechat/room.survey",
-    "livechat/room.transfer",
+    "livechat/visitor/department.transfer",
     "livechat/custom.field",
     "livechat/custom.fields",
     "livechat/page.visited",

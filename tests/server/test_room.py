@@ -8,6 +8,7 @@ import httpx2
 import pytest
 from _server_helpers import EventLog, error, new_chat, new_token, open_room, register
 
+from rocketchat_livechat.server.versions import ServerLine
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
 pytestmark = pytest.mark.e2e
@@ -173,6 +174,7 @@ def test_survey(http: httpx2.Client, agent: Agent) -> None:
     )
 
 
+@pytest.mark.rc_version("7.10")  # livechat/room.transfer: removed in 8.0
 def test_department_transfer(
     http: httpx2.Client, livechat_server: LivechatTestServer, events: EventLog
 ) -> None:
@@ -207,6 +209,7 @@ def test_department_transfer(
         "error": "error-invalid-department",
     }
     body["department"] = sales["_id"]
+    livechat_server.server.state.line = ServerLine("8.8")  # upgraded: the 8.0 route (restored)
     assert http.post("livechat/visitor/department.transfer", json=body).json() == {"success": True}
     body["token"] = "nope"
     assert error(http.post("livechat/visitor/department.transfer", json=body)) == {
@@ -217,6 +220,7 @@ def test_department_transfer(
     assert {"type": "agentData"} in agent_data
 
 
+@pytest.mark.rc_version("7.10")  # livechat/room.transfer: removed in 8.0
 def test_transfer_manual_requeues(http: httpx2.Client, livechat_server: LivechatTestServer) -> None:
     agent = livechat_server.create_agent()
     token, room = new_chat(http)

@@ -131,6 +131,7 @@ def test_take_requires_available_agent(
     assert error(response)["errorType"] == "error-agent-status-service-offline"
 
 
+@pytest.mark.rc_version("6.14")  # livechat/inquiries.queued: removed in 7.0
 def test_inquiries_list_and_queued(
     http: httpx2.Client, livechat_server: LivechatTestServer, admin: dict[str, str]
 ) -> None:

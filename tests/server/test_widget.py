@@ -49,6 +49,15 @@ def test_index_has_server_url_right_after_body(web: httpx2.Client, server: Embed
     assert web.head("/livechat").status_code == 200
 
 
+def test_the_widget_runs_the_7x_line(web: httpx2.Client, build_dir: Path) -> None:
+    """The published widget logs in with ``livechat:setUpConnection``, gone in 8.0."""
+    assert web.get("/api/info").json()["version"] == "7.10.0"
+    for line in ("8.8", "9.0"):
+        with pytest.raises(WidgetError, match=f"against the {line} line"):
+            EmbeddedServer(widget_dir=build_dir, rc_version=line)
+    assert EmbeddedServer(widget_dir=build_dir, rc_version="6.14").line.name == "6.14"
+
+
 def test_build_files_under_livechat(web: httpx2.Client) -> None:
     """``index.html`` loads ``livechat/<file>`` relative to ``/livechat``: served from the build."""
     for name, kind in [

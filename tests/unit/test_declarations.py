@@ -202,6 +202,8 @@ def derived_rows() -> list[Row]:
                 (just_below(endpoint.since[0][0]), endpoint.route),
                 *endpoint.since,
             ]
+        elif endpoint.added:  # the server is asked; one as new as the route
+            versions = [(endpoint.added, endpoint.route)]
         else:
             versions = [(None, endpoint.route)]
         for index, sample in enumerate(endpoint.samples):
@@ -427,3 +429,28 @@ def test_derived_rows_cover_every_endpoint_sample_and_route() -> None:
             for route in {endpoint.route, *(moved for _, moved in endpoint.since)}:
                 assert (endpoint.qualname, index, route) in covered
     assert {e.qualname for e in ENDPOINTS if e.secret} <= {r.endpoint.qualname for r in SECRET_ROWS}
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_a_route_newer_than_the_server_is_refused_before_sending(flavour: str) -> None:
+    """``added``: an older server gets UnsupportedServerVersionError naming both versions."""
+    from rocketchat_livechat import UnsupportedServerVersionError
+
+    recorder = Recorder(always({"success": True}))
+    client = Driver(flavour).client(recorder)
+    client._session.server_version = (7, 10, 0)
+    target = bound(client, "room.delete_room")
+    with pytest.raises(UnsupportedServerVersionError) as refused:
+        if isinstance(client, LivechatClient):
+            with client:
+                target("r1")
+        else:
+
+            async def call() -> Any:
+                async with client:
+                    return await target("r1")
+
+            asyncio.run(call())
+    assert (refused.value.version, refused.value.since) == ("7.10.0", "7.12.0")
+    assert refused.value.feature == "livechat/rooms.delete"
+    assert refused.value.error_type == "SDK" and not recorder.requests

@@ -10,6 +10,7 @@ import pytest
 
 import rocketchat_livechat
 from rocketchat_livechat.server import EmbeddedServer
+from rocketchat_livechat.server.versions import ServerLine
 from rocketchat_livechat.testing import plugin
 
 EXPECTED = {
@@ -17,6 +18,7 @@ EXPECTED = {
     "livechat_server": Iterator[plugin.LivechatTestServer],
     "livechat_client": Iterator[rocketchat_livechat.LivechatClient],
     "async_livechat_client": AsyncIterator[rocketchat_livechat.AsyncLivechatClient],
+    "rc_line": Iterator[ServerLine],
 }
 
 
@@ -27,6 +29,7 @@ def test_fixture_yields_a_declared_type(name: str, expected: object) -> None:
         **vars(plugin),
         **vars(rocketchat_livechat),
         "EmbeddedServer": EmbeddedServer,
+        "ServerLine": ServerLine,
         "httpx2": httpx2,
     }
     assert typing.get_type_hints(function, namespace)["return"] == expected

@@ -584,8 +584,10 @@ class AsyncRealtimeStream:
         identity = self._identity
         method_id = self._ids.next()
         if identity.visitor_token is not None:
-            params = [{"token": identity.visitor_token}]
-            await ws.send(ddp.dumps(ddp.method(method_id, "livechat:setUpConnection", params)))
+            version = await self._server_version()
+            setup = ddp.visitor_login(method_id, identity.visitor_token, version)
+            if setup is not None:
+                await ws.send(ddp.dumps(setup))
             return
         login = ddp.method(method_id, "login", [{"resume": identity.resume_token}])
         await ws.send(ddp.dumps(login))
@@ -599,6 +601,14 @@ class AsyncRealtimeStream:
             )
         result = frame.get("result")
         identity.user_id = result.get("id") if isinstance(result, dict) else None
+
+    async def _server_version(self) -> tuple[int, ...] | None:
+        """The server's version (cached per client); ``None`` when ``/api/info`` fails."""
+        try:
+            return await self._client.server_version()
+        except e.APIError as exc:
+            logger.debug("server version unknown: %s", exc)
+            return None
 
     async def _await_frame(
         self, ws: ClientConnection, wanted: Callable[[ddp.Frame], bool]

@@ -136,6 +136,25 @@ def connect() -> Frame:
     return {"msg": "connect", "version": DDP_VERSION, "support": list(SUPPORTED_VERSIONS)}
 
 
+#: the first Rocket.Chat version without ``livechat:setUpConnection`` (8.0, #37397)
+SETUP_CONNECTION_REMOVED = (8, 0)
+
+
+def visitor_login(
+    method_id: str, token: str, server_version: tuple[int, ...] | None
+) -> Frame | None:
+    """The visitor's realtime login for a server of ``server_version``.
+
+    ``livechat:setUpConnection`` before 8.0 (an unknown version counts as older: a newer
+    server merely refuses the method); nothing from 8.0, where visitors only subscribe with
+    their token and report presence over REST (``livechat/visitor.status``), as the 8.x
+    ``LivechatClientImpl`` does.
+    """
+    if server_version is not None and server_version >= SETUP_CONNECTION_REMOVED:
+        return None
+    return method(method_id, "livechat:setUpConnection", [{"token": token}])
+
+
 def ping(frame_id: str | None = None) -> Frame:
     """A heartbeat request (either side may send one)."""
     return {"msg": "ping"} if frame_id is None else {"msg": "ping", "id": frame_id}

@@ -1,7 +1,8 @@
 """Downloads of uploaded files (``GET /file-upload/<id>/<name>``), shared by both drivers.
 
 Rocket.Chat serves uploads outside the REST API, at ``FileUpload.getPath()`` = ``/file-upload/``
-(``apps/meteor/app/file-upload/server/lib/FileUpload.ts``; the ``/ufs`` path is gone in 9.0).
+(``apps/meteor/app/file-upload/server/lib/FileUpload.ts``). The legacy ``/ufs/<store>/<id>/<name>``
+path is gone in 9.0 (#41054): such a link is fetched from ``/file-upload/`` too, on every line.
 The handler looks the upload up by the first path segment (the name is ignored): unknown →
 404, refused by ``requestCanAccessFiles`` → 403, both with an empty body. Access:
 
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 ROUTE = "file-upload/{file_id}/{name}"
 PREFIX = "file-upload/"
+LEGACY_PREFIX = "ufs"
+NOT_A_FILE_URL = "not a /file-upload/<id>/<name> URL"
 CHUNK_SIZE = 64 * 1024
 
 Progress = Callable[[int, int | None], None]
@@ -110,7 +113,7 @@ def _from_url(url: str) -> FileRef:
     path = parts.path.lstrip("/")
     position = path.find(PREFIX)
     if position < 0 or (position > 0 and path[position - 1] != "/"):
-        raise InvalidArgumentError("message_or_file", "not a /file-upload/<id>/<name> URL")
+        return _from_legacy_url(path, parts.query)
     file_id, _, name = path[position + len(PREFIX) :].partition("/")
     if not file_id:
         raise InvalidArgumentError("message_or_file", "the URL names no file id")
@@ -120,6 +123,20 @@ def _from_url(url: str) -> FileRef:
         if not k.startswith("rc_")
     )
     return FileRef(unquote(file_id), unquote(name), None, query)
+
+
+def _from_legacy_url(path: str, query: str) -> FileRef:
+    """``/ufs/<store>/<id>/<name>`` (UploadFS, gone in 9.0, #41054): the same upload, fetched
+    from ``/file-upload/`` like any other (which every line serves)."""
+    segments = path.split("/")
+    try:
+        start = segments.index(LEGACY_PREFIX)
+    except ValueError:
+        raise InvalidArgumentError("message_or_file", NOT_A_FILE_URL) from None
+    if len(segments) < start + 3 or not segments[start + 2]:
+        raise InvalidArgumentError("message_or_file", "the URL names no file id")
+    name = "/".join(segments[start + 3 :])
+    return _from_url(f"/{PREFIX}{segments[start + 2]}/{name}?{query}")
 
 
 def visitor_request(ref: FileRef, token: str, rid: str | None) -> Request:

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypedDict, TypeVar
 
+from ..errors import UnsupportedServerVersionError
 from .parsing import Parser
 from .request import Auth, Call, QueryValue, Request, Upload, api_path, query_params
 
@@ -108,6 +109,7 @@ class Endpoint(Generic[P, T]):
     samples: tuple[Sample, ...]
     schema: str | None
     since: tuple[tuple[Version, str], ...]
+    added: Version | None
     api_prefix: str
     doc: str
 
@@ -122,7 +124,7 @@ class Endpoint(Generic[P, T]):
     @property
     def versioned(self) -> bool:
         """Whether the route depends on the server's version (the driver looks it up)."""
-        return bool(self.since)
+        return bool(self.since) or self.added is not None
 
     def route_for(self, version: Version | None) -> str:
         """The route the server of ``version`` serves (the newest move at or below it)."""
@@ -133,7 +135,13 @@ class Endpoint(Generic[P, T]):
         return route
 
     def assemble(self, parts: Parts, version: Version | None = None) -> Call[T]:
-        """The exact request for validated ``parts`` (for the server of ``version``)."""
+        """The exact request for validated ``parts`` (for the server of ``version``).
+
+        :class:`~rocketchat_livechat.errors.UnsupportedServerVersionError` when the server is
+        older than the route (``added``).
+        """
+        if self.added is not None and version is not None and version < self.added:
+            raise UnsupportedServerVersionError(self.route, _dotted(version), _dotted(self.added))
         route = self.route_for(version)
         request = Request(
             self.method,
@@ -161,6 +169,7 @@ def endpoint(
     samples: Iterable[Sample] = (),
     schema: str | None = None,
     since: Mapping[Version, str] | None = None,
+    added: Version | None = None,
     api_prefix: str = "api/v1/",
 ) -> Callable[[Callable[P, Parts]], Endpoint[P, T]]:
     """Declare an endpoint (see the module docstring).
@@ -169,8 +178,10 @@ def endpoint(
     are redacted from logs. ``schema`` is the name of Rocket.Chat's request validator in
     ``@rocket.chat/rest-typings`` (``isPOSTLivechatMessageParams``), checked by the contract
     tests. ``since`` maps a server version to the route that replaced ``route`` from that
-    version on. ``api_prefix`` is where the route lives (``api/`` for ``/api/info``). ``idempotent``
-    says the request may be repeated after it reached the server.
+    version on; ``added`` is the first version serving the route (older servers get
+    :class:`~rocketchat_livechat.errors.UnsupportedServerVersionError`). ``api_prefix`` is
+    where the route lives (``api/`` for ``/api/info``). ``idempotent`` says the request may be
+    repeated after it reached the server.
     """
 
     def declare(parts: Callable[P, Parts]) -> Endpoint[P, T]:
@@ -187,6 +198,7 @@ def endpoint(
             samples=tuple(samples),
             schema=schema,
             since=tuple(sorted((since or {}).items())),
+            added=added,
             api_prefix=api_prefix,
             doc=_clean_doc(parts.__doc__),
         )
@@ -194,6 +206,10 @@ def endpoint(
         return declared
 
     return declare
+
+
+def _dotted(version: Version) -> str:
+    return ".".join(str(part) for part in (*version, 0, 0)[:3])
 
 
 def _clean_doc(doc: str | None) -> str:

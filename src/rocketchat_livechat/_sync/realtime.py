@@ -579,8 +579,10 @@ class RealtimeStream:
         identity = self._identity
         method_id = self._ids.next()
         if identity.visitor_token is not None:
-            params = [{"token": identity.visitor_token}]
-            ws.send(ddp.dumps(ddp.method(method_id, "livechat:setUpConnection", params)))
+            version = self._server_version()
+            setup = ddp.visitor_login(method_id, identity.visitor_token, version)
+            if setup is not None:
+                ws.send(ddp.dumps(setup))
             return
         login = ddp.method(method_id, "login", [{"resume": identity.resume_token}])
         ws.send(ddp.dumps(login))
@@ -594,6 +596,14 @@ class RealtimeStream:
             )
         result = frame.get("result")
         identity.user_id = result.get("id") if isinstance(result, dict) else None
+
+    def _server_version(self) -> tuple[int, ...] | None:
+        """The server's version (cached per client); ``None`` when ``/api/info`` fails."""
+        try:
+            return self._client.server_version()
+        except e.APIError as exc:
+            logger.debug("server version unknown: %s", exc)
+            return None
 
     def _await_frame(
         self, ws: ClientConnection, wanted: Callable[[ddp.Frame], bool]

@@ -41,6 +41,13 @@ def _custom_field_names(
 )
 @click.option("--no-rate-limit", is_flag=True, help="Disable the REST rate limiter.")
 @click.option(
+    "--rc-version",
+    type=click.Choice(["6.14", "7.10", "8.8", "9.0"]),
+    default=None,
+    help="Rocket.Chat line to emulate (what /api/info reports, and how the server behaves); "
+    "default 9.0, or 7.10 with --widget (the published widget needs a 7.x line).",
+)
+@click.option(
     "--custom-field",
     "custom_fields",
     multiple=True,
@@ -71,6 +78,7 @@ def serve(
     admin_username: str,
     admin_password: str | None,
     no_rate_limit: bool,
+    rc_version: str | None,
     custom_fields: tuple[str, ...],
     widget: str | None,
     install_widget: bool,
@@ -79,6 +87,8 @@ def serve(
     from ..server._main import serve as run_server
 
     argv = ["--host", host, "--port", str(port), "--admin-username", admin_username]
+    if rc_version is not None:
+        argv += ["--rc-version", rc_version]
     if data_dir is not None:
         argv += ["--data-dir", str(data_dir)]
     if admin_password:

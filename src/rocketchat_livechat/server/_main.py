@@ -23,7 +23,15 @@ from .runner import (
     uvicorn_config,
 )
 from .state import ServerState
-from .widget import WIDGET_PACKAGE, WIDGET_RC_LINE, WIDGET_VERSION, WidgetBuild, WidgetError
+from .versions import DEFAULT_LINE, LINES
+from .widget import (
+    WIDGET_PACKAGE,
+    WIDGET_RC_LINE,
+    WIDGET_VERSION,
+    WidgetBuild,
+    WidgetError,
+    widget_line,
+)
 
 PASSWORD_ENV = "ROCKETCHAT_ADMIN_PASSWORD"
 
@@ -63,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-rate-limit", action="store_true", help="disable the REST rate limiter"
     )
     parser.add_argument(
+        "--rc-version",
+        choices=LINES,
+        help=f"Rocket.Chat line (default {DEFAULT_LINE}, {WIDGET_RC_LINE} with --widget)",
+    )
+    parser.add_argument(
         "--custom-field",
         action="append",
         default=[],
@@ -99,6 +112,7 @@ def serve(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         widget = None if args.widget is None else WidgetBuild.load(args.widget)
+        line = args.rc_version or DEFAULT_LINE if widget is None else widget_line(args.rc_version)
     except WidgetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -109,7 +123,7 @@ def serve(argv: list[str] | None = None) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     url = server_url(sock)
-    state = ServerState.open(args.data_dir, rate_limit=not args.no_rate_limit)
+    state = ServerState.open(args.data_dir, rate_limit=not args.no_rate_limit, rc_version=line)
     try:
         state.settings.set("Site_Url", url)
         seed(state, args.custom_field)
@@ -121,7 +135,11 @@ def serve(argv: list[str] | None = None) -> int:
         ):
             created_password = generate_password()
         outcome = ensure_admin(state, args.admin_username, created_password)
-        print(f"Rocket.Chat-compatible Omnichannel server listening on {url}", flush=True)
+        print(
+            f"Rocket.Chat {state.line.full_version}-compatible Omnichannel server "
+            f"listening on {url}",
+            flush=True,
+        )
         kept = "" if args.data_dir else " (temporary, removed on exit)"
         print(f"Data: {state.data_dir}{kept}", flush=True)
         if outcome == "kept":

@@ -56,6 +56,7 @@ from .responses import NO_CACHE_HEADERS, json_response
 from .state import ServerState
 from .store import Doc, Store
 from .validation import Schema, validate
+from .versions import ServerLine
 
 log = logging.getLogger("rocketchat_livechat.server")
 
@@ -163,12 +164,19 @@ class ApiRouter:
         endpoints.sort(key=lambda e: e.path.count(":"))
         self._compiled = [(e, e.regex) for e in endpoints]
 
-    def resolve(self, method: str, path: str) -> tuple[Endpoint, dict[str, str]] | list[str]:
-        """The endpoint and decoded params, or the list of allowed methods (maybe empty)."""
+    def resolve(
+        self, method: str, path: str, line: ServerLine | None = None
+    ) -> tuple[Endpoint, dict[str, str]] | list[str]:
+        """The endpoint and decoded params, or the list of allowed methods (maybe empty).
+
+        Routes the emulated ``line`` lacks (:mod:`.versions`) do not exist.
+        """
         allowed: list[str] = []
         for endpoint, regex in self._compiled:
             match = regex.match(path)
             if match is None:
+                continue
+            if line is not None and not line.serves_route(endpoint.method, endpoint.path):
                 continue
             if endpoint.method == method:
                 return endpoint, {k: decode_uri(v) for k, v in match.groupdict().items()}
@@ -269,6 +277,11 @@ class Context:
     @property
     def store(self) -> Store:
         return self.state.store
+
+    @property
+    def line(self) -> ServerLine:
+        """The Rocket.Chat line emulated (:mod:`.versions`): ``ctx.line.has(feature)``."""
+        return self.state.line
 
     @property
     def me(self) -> Doc:
@@ -384,7 +397,8 @@ def _check_rate(ctx: Context, headers: dict[str, str]) -> None:
         return
     if auth.has_permission(ctx.user, "api-bypass-rate-limit"):
         return
-    decision = limiter.hit(endpoint.rate_key, ctx.ip, endpoint.rate)
+    own = ctx.line.own_rate_limit(endpoint.method, endpoint.path)
+    decision = limiter.hit(endpoint.rate_key, ctx.ip, endpoint.rate if own else RateRule())
     headers.update(decision.headers())
     if not decision.allowed:
         raise TooManyRequests(decision.wait_seconds)
@@ -406,7 +420,7 @@ async def _run(ctx: Context, headers: dict[str, str]) -> Result:
     endpoint, request = ctx.endpoint, ctx.request
     ctx.user = _optional_user(request, ctx.state)
     if endpoint.auth and ctx.user is None:
-        raise Unauthorized()
+        raise Unauthorized(ctx.line.variant("rest-401-body"))
     if endpoint.deprecation is not None:
         headers.update(endpoint.deprecation.headers(endpoint.path))
     _check_rate(ctx, headers)
@@ -416,7 +430,7 @@ async def _run(ctx: Context, headers: dict[str, str]) -> Result:
         ctx.params = await parse_body(request)
     if endpoint.schema is not None:
         try:
-            ctx.params = validate(ctx.params, endpoint.schema)
+            ctx.params = validate(ctx.params, _schema_on(endpoint.schema, ctx.line))
         except InvalidParams as exc:
             if endpoint.typed:
                 raise TypedInvalidParams(exc.messages) from None
@@ -428,6 +442,23 @@ async def _run(ctx: Context, headers: dict[str, str]) -> Result:
     for job in ctx.after_commit:
         await job()
     return result
+
+
+_STRIPPED: dict[int, Schema] = {}
+_LEGACY_PARAMS = ("query", "fields")
+
+
+def _schema_on(schema: Schema, line: ServerLine) -> Schema:
+    """``schema`` as the line validates it: without ``query``/``fields`` where the line removed
+    them (9.0: refused like any unknown parameter, ``query-fields-params``)."""
+    properties = schema.get("properties") or {}
+    if line.has("query-fields-params") or not any(p in properties for p in _LEGACY_PARAMS):
+        return schema
+    stripped = _STRIPPED.get(id(schema))
+    if stripped is None:
+        kept = {k: v for k, v in properties.items() if k not in _LEGACY_PARAMS}
+        stripped = _STRIPPED[id(schema)] = {**schema, "properties": kept}
+    return stripped
 
 
 def _complete(running: Awaitable[Result]) -> Result:
@@ -507,7 +538,7 @@ async def _serve(request: Request, router: ApiRouter, state: ServerState) -> Res
     raw_path = request.scope.get("raw_path") or request.url.path.encode()
     path = raw_path.decode("latin-1").split("?", 1)[0][len(API_PREFIX) :]
     method = "GET" if request.method == "HEAD" else request.method
-    resolved = router.resolve(method, path)
+    resolved = router.resolve(method, path, state.line)
     if isinstance(resolved, list):
         if not resolved:
             return _not_found()

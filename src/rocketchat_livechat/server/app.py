@@ -95,6 +95,11 @@ def create_app(state: ServerState, widget: WidgetBuild | None = None) -> Starlet
             Route("/api/info", info, methods=["GET"]),
             Route("/api/info/", info, methods=["GET"]),
             Route("/file-upload/{file_id}/{name:path}", files.download, methods=["GET", "HEAD"]),
+            Route(
+                "/ufs/{store}/{file_id}/{name:path}",
+                files.legacy_download,
+                methods=["GET", "HEAD"],
+            ),
             *AVATAR_ROUTES,
             *sounds.ROUTES,
             *widget_routes(widget),

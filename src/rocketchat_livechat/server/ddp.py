@@ -209,7 +209,8 @@ class DDPSession:
         name = str(frame.get("method"))
         params = frame.get("params")
         params = params if isinstance(params, list) else []
-        handler = _METHODS.get(name)
+        served = self.state.line.serves_ddp_method(name)
+        handler = _METHODS.get(name) if served else None
         try:
             if handler is None:
                 raise MeteorError("404", f"Method '{name}' not found")

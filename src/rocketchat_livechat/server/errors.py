@@ -18,6 +18,7 @@ exception               status  body
                                 ``{**obj, "success": false}``
 ``NotFound(m)``         404     ``{"success": false, "error": m or "Resource not found"}``
 ``Unauthorized()``      401     7.x shape (``success``, ``error``, ``status``, ``message``)
+                                (6.14: ``status`` and ``message`` only)
 ``Forbidden()``         403     ``{"success": false, "error": "unauthorized"}``
 ``PermissionDenied()``  403     ``... [error-unauthorized]``
 ``TooManyRequests(s)``  429     ``Error, too many requests. ... [error-too-many-requests]``
@@ -127,19 +128,16 @@ class NotFound(ApiError):
 
 
 class Unauthorized(ApiError):
-    """Missing or invalid user credentials (7.x shape): HTTP 401."""
+    """Missing or invalid user credentials: HTTP 401, in the 7.x shape, or with ``shape="6.14"``
+    Restivus' ``{"status": "error", "message": ...}`` (the line's ``rest-401-body``)."""
 
     status = 401
 
-    def __init__(self) -> None:
-        super().__init__(
-            {
-                "success": False,
-                "error": LOGIN_REQUIRED,
-                "status": "error",
-                "message": LOGIN_REQUIRED,
-            }
-        )
+    def __init__(self, shape: str = "7.x") -> None:
+        body: dict[str, Any] = {"status": "error", "message": LOGIN_REQUIRED}
+        if shape != "6.14":
+            body = {"success": False, "error": LOGIN_REQUIRED, **body}
+        super().__init__(body)
 
 
 class Forbidden(ApiError):

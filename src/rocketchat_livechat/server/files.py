@@ -472,6 +472,15 @@ def download_headers(upload: Doc) -> dict[str, str]:
     return headers
 
 
+async def legacy_download(request: Request) -> Response:
+    """``GET /ufs/<store>/<id>/<name>`` (UploadFS, up to 8.x): the same file handler; the line
+    9.0 removed it (#41054, ``http:/ufs``), where it is a bare 404."""
+    state: ServerState = request.app.state.livechat
+    if not state.line.serves_path("/ufs"):
+        return Response(status_code=404)
+    return await download(request)
+
+
 async def download(request: Request) -> Response:
     """``GET /file-upload/<id>/<name>``: 404 (empty) unknown id, 403 (empty) refused, else the
     file streamed from disk (``Range`` supported) with ``Content-Length`` and the headers above.

@@ -9,10 +9,12 @@
 It listens on ``host`` (127.0.0.1) and ``port`` (0 = a free port), keeps data in ``data_dir``
 (a temporary directory removed on exit when ``None``) and stops cleanly on exit. Like the CLI it
 starts with an offline e-mail set and defines the visitor ``custom_fields`` it is given.
+``rc_version`` is the Rocket.Chat line to emulate (``"6.14"``, ``"7.10"``, ``"8.8"`` or
+``"9.0"``, the default — ``"7.10"`` with ``widget_dir``; :mod:`.versions`).
 ``webhook_retry_delay`` (seconds) spaces the CRM webhook attempts for tests; by default they
 are ``4 × Livechat_http_timeout`` apart, as in Rocket.Chat. ``widget_dir`` (the ``build/``
-folder of npm ``@rocket.chat/livechat``) serves the official widget at ``/livechat``; a missing or
-broken build raises :class:`~.widget.WidgetError` at start.
+folder of npm ``@rocket.chat/livechat``) serves the official widget at ``/livechat``; a missing
+or broken build, or an 8.0+ ``rc_version`` with it, raises :class:`~.widget.WidgetError`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from . import auth
 from .app import create_app
 from .services import users
 from .state import ServerState
-from .widget import WidgetBuild
+from .versions import DEFAULT_LINE, ServerLine
+from .widget import WidgetBuild, widget_line
 
 ADMIN_EMAIL_DOMAIN = "localhost"
 #: Seeded on first start. A deliberate difference: Rocket.Chat's default is "" (offline
@@ -152,8 +155,14 @@ class EmbeddedServer:
         settings: Mapping[str, Any] | None = None,
         custom_fields: Sequence[str] = (),
         webhook_retry_delay: float | None = None,
+        rc_version: str | None = None,
         widget_dir: str | Path | None = None,
     ) -> None:
+        #: the Rocket.Chat line emulated (``ValueError`` here for an unknown one)
+        if widget_dir is None:
+            self.line = ServerLine(rc_version or DEFAULT_LINE)
+        else:  # the published widget is a 7.x client: a later line is a WidgetError
+            self.line = ServerLine(widget_line(rc_version))
         self.host = host
         self.port = port
         self._data_dir = data_dir
@@ -197,7 +206,9 @@ class EmbeddedServer:
         widget = None if self.widget_dir is None else WidgetBuild.load(self.widget_dir)
         sock = bind_socket(self.host, self.port)
         self._url = server_url(sock)
-        state = ServerState.open(self._data_dir, rate_limit=self.rate_limit)
+        state = ServerState.open(
+            self._data_dir, rate_limit=self.rate_limit, rc_version=self.line.name
+        )
         state.settings.set("Site_Url", self._url)
         seed(state, self._custom_fields)
         state.settings.update(self._settings)

@@ -8,6 +8,7 @@ The app keeps it at ``app.state.livechat`` (``request.app.state.livechat`` in ro
     state.broadcaster    # pubsub.Broadcaster (stream events)
     state.rate_limiter   # ratelimit.RateLimiter
     state.webhooks       # webhooks.WebhookDelivery (CRM webhook queue)
+    state.line           # versions.ServerLine (the Rocket.Chat line emulated)
     state.files_dir      # Path of stored uploads
     state.now()          # aware UTC datetime, millisecond precision (the clock)
 
@@ -28,6 +29,7 @@ from .pubsub import Broadcaster, Event
 from .ratelimit import RateLimiter
 from .settings import Settings
 from .store import Store, to_millis
+from .versions import DEFAULT_LINE, ServerLine
 
 T = TypeVar("T")
 
@@ -68,8 +70,11 @@ class ServerState:
         rate_limit: bool = True,
         clock: Callable[[], datetime] | None = None,
         temporary: bool = False,
+        line: ServerLine | None = None,
     ) -> None:
         self.store = store
+        #: the Rocket.Chat line emulated (the routes and DDP methods consult it)
+        self.line = line or ServerLine(DEFAULT_LINE)
         self.data_dir = data_dir
         self.files_dir = data_dir / "uploads"
         self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -94,8 +99,11 @@ class ServerState:
         *,
         rate_limit: bool = True,
         settings: Mapping[str, Any] | None = None,
+        rc_version: str = DEFAULT_LINE,
     ) -> ServerState:
-        """Open (or create) the database in ``data_dir``; a temporary dir when ``None``."""
+        """Open (or create) the database in ``data_dir``; a temporary dir when ``None``;
+        ``rc_version`` is the Rocket.Chat line to emulate (``ValueError`` if not one of them)."""
+        line = ServerLine(rc_version)
         temporary = data_dir is None
         path = Path(tempfile.mkdtemp(prefix="livechat-")) if data_dir is None else Path(data_dir)
         path.mkdir(parents=True, exist_ok=True)
@@ -104,6 +112,7 @@ class ServerState:
             data_dir=path,
             rate_limit=rate_limit,
             temporary=temporary,
+            line=line,
         )
         if settings:
             state.settings.update(settings)

@@ -8,7 +8,8 @@ Rocket.Chat 8.x ``apps/meteor/app/livechat/server/lib/webhooks.ts`` (``sendReque
   ``Livechat_http_timeout`` (ms, one attempt) are read at each attempt;
 * only ``200`` is a success: then the raw response text is stored as the room's ``crmData``
   (every success overwrites it). ``>= 500`` and ``429``, network errors and timeouts are
-  retried, 5 attempts in all, ``4 × timeout`` apart (no backoff); any other status is dropped;
+  retried, 5 attempts in all, ``4 × timeout`` apart (no backoff); any other status is dropped
+  (on the 6.14 and 7.10 lines every non-200 is retried, 10 attempts: ``state.line``);
 * fire-and-forget: payloads published by :mod:`.services.webhooks` reach this queue once the
   request's transaction committed (the broadcaster's held events), and the response never
   waits for them. The offline message is the exception: its request awaits the first attempt
@@ -41,14 +42,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("rocketchat_livechat.server.webhooks")
 
-ATTEMPTS = 5
+#: attempts in all, by the line's ``webhook-retry-policy`` (:mod:`.versions`)
+ATTEMPTS = {"5xx-429": 5, "any-non-200": 10}
 TOKEN_HEADER = "X-RocketChat-Livechat-Token"
 Outcome = Literal["success", "retry", "dropped"]
 
 
-def is_retryable(status: int) -> bool:
-    """``isRetryable``: server errors and 429."""
-    return status >= 500 or status == 429
+def is_retryable(status: int, policy: str = "5xx-429") -> bool:
+    """``isRetryable`` (7.11+): server errors and 429; before it (``any-non-200``) every
+    non-200 answer was retried."""
+    return policy == "any-non-200" or status >= 500 or status == 429
 
 
 @dataclass
@@ -57,7 +60,7 @@ class Job:
 
     payload: Doc
     rid: str | None
-    attempts_left: int = ATTEMPTS
+    attempts_left: int = ATTEMPTS["5xx-429"]
     generation: int = 0
 
 
@@ -134,7 +137,7 @@ class WebhookDelivery:
     def _on_event(self, stream: str, event_name: str, args: list[Any]) -> None:
         if stream == WEBHOOK_STREAM:
             payload, rid = args
-            self.enqueue(Job(payload, rid, generation=self._generation))
+            self.enqueue(self._job(payload, rid))
 
     def enqueue(self, job: Job) -> None:
         """Queue ``job`` from any thread (dropped, and logged, when the queue is full)."""
@@ -209,6 +212,12 @@ class WebhookDelivery:
 
     # HTTP --------------------------------------------------------------------------------
 
+    def _policy(self) -> str:
+        return self._state.line.variant("webhook-retry-policy")
+
+    def _job(self, payload: Doc, rid: str | None) -> Job:
+        return Job(payload, rid, ATTEMPTS[self._policy()], self._generation)
+
     def _timeout(self) -> float:
         return max(float(self._state.settings["Livechat_http_timeout"]), 0.0) / 1000
 
@@ -239,7 +248,7 @@ class WebhookDelivery:
             self.stats["success"] += 1
             return "success", response.text
         self.stats["failure"] += 1
-        if not is_retryable(response.status_code):
+        if not is_retryable(response.status_code, self._policy()):
             log.error(
                 "Non-retryable error response from webhook: %s status %d",
                 payload["type"],
@@ -250,7 +259,7 @@ class WebhookDelivery:
 
     async def send_now(self, payload: Doc) -> None:
         """The first attempt awaited, the retries queued (the offline message; never raises)."""
-        job = Job(payload, None, generation=self._generation)
+        job = self._job(payload, None)
         try:
             outcome, _ = await self.post(payload)
         except Exception:

@@ -39,6 +39,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from .state import ServerState
+from .versions import ServerLine
 
 __all__ = [
     "WIDGET_PACKAGE",
@@ -48,6 +49,7 @@ __all__ = [
     "WidgetError",
     "demo_page",
     "embed_snippet",
+    "widget_line",
     "widget_routes",
 ]
 
@@ -63,7 +65,23 @@ _JS_STRING_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "<": "\\x3c", "\n"
 
 
 class WidgetError(Exception):
-    """The widget build is missing or broken (the message says what to do)."""
+    """The widget build is missing or broken, or the line cannot serve it (the message says
+    what to do)."""
+
+
+def widget_line(requested: str | None) -> str:
+    """The Rocket.Chat line to emulate with the widget: :data:`WIDGET_RC_LINE` unless one is
+    asked for; a line without the widget's DDP login (8.0+) raises :class:`WidgetError`."""
+    if requested is None:
+        return WIDGET_RC_LINE
+    if not ServerLine(requested).serves_ddp_method("livechat:setUpConnection"):
+        raise WidgetError(
+            f"the published widget (npm {WIDGET_PACKAGE} {WIDGET_VERSION}) logs in with "
+            f"livechat:setUpConnection, which Rocket.Chat 8.0 removed, so it cannot run against "
+            f"the {requested} line: serve it with --rc-version {WIDGET_RC_LINE} (the default "
+            f"with --widget) or 6.14"
+        )
+    return requested
 
 
 @dataclass(frozen=True)

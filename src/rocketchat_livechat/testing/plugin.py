@@ -18,6 +18,14 @@ installed. Fixtures:
 ``livechat_client`` / ``async_livechat_client``
     ``rocketchat_livechat.LivechatClient`` / ``AsyncLivechatClient`` connected to that server.
 
+``rc_line``
+    Runs the test once per emulated Rocket.Chat line (6.14, 7.10, 8.8, 9.0): the shared server
+    emulates that line (a :class:`~rocketchat_livechat.server.versions.ServerLine`, the
+    fixture's value) for the test, and goes back to its own line afterwards.
+
+Options and markers: ``--rc-version LINE`` picks the line the shared server emulates (default:
+the newest, 9.0); ``@pytest.mark.rc_version("7.10")`` runs one test against another line.
+
 Nothing heavy is imported at plugin load: starlette/uvicorn load when a fixture is used.
 """
 
@@ -26,6 +34,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,6 +45,7 @@ if TYPE_CHECKING:
 
     from rocketchat_livechat import AsyncLivechatClient, LivechatClient
     from rocketchat_livechat.server import EmbeddedServer
+    from rocketchat_livechat.server.versions import ServerLine
 
 if TYPE_CHECKING:
     _async_fixture = pytest.fixture
@@ -46,6 +56,48 @@ else:  # async fixtures need pytest-asyncio; else a plain fixture (pytest-asynci
         _async_fixture = pytest.fixture
 
 _counter = itertools.count(1)
+
+#: the option and marker naming a Rocket.Chat line
+RC_VERSION_OPTION = "--rc-version"
+RC_VERSION_MARKER = "rc_version"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("rocketchat-livechat").addoption(
+        RC_VERSION_OPTION,
+        default=None,
+        metavar="LINE",
+        help="Rocket.Chat line the embedded server emulates: 6.14, 7.10, 8.8 or 9.0 (default)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{RC_VERSION_MARKER}(line): run against the embedded server emulating this "
+        "Rocket.Chat line (6.14, 7.10, 8.8, 9.0)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "rc_line" in metafunc.fixturenames:
+        from rocketchat_livechat.server.versions import LINES
+
+        metafunc.parametrize("rc_line", LINES, indirect=True, ids=[f"rc{x}" for x in LINES])
+
+
+@contextmanager
+def _emulating(server: EmbeddedServer, line: str) -> Iterator[ServerLine]:
+    """The shared server emulates ``line`` inside the block."""
+    from rocketchat_livechat.server.versions import ServerLine
+
+    state = server.state
+    before, state.line = state.line, ServerLine(line)
+    try:
+        yield state.line
+    finally:
+        state.line = before
+
 
 #: ``customFieldData`` keys of ``livechat/custom-fields.save`` besides ``field``
 _CUSTOM_FIELD_KEYS = (
@@ -311,11 +363,14 @@ class LivechatTestServer:
 
 
 @pytest.fixture(scope="session")
-def livechat_embedded_server() -> Iterator[EmbeddedServer]:
-    """One embedded server (rate limiter off) for the whole test session."""
+def livechat_embedded_server(pytestconfig: pytest.Config) -> Iterator[EmbeddedServer]:
+    """One embedded server (rate limiter off) for the whole test session, emulating the line
+    of ``--rc-version`` (default: the newest)."""
     from rocketchat_livechat.server import EmbeddedServer
+    from rocketchat_livechat.server.versions import DEFAULT_LINE
 
-    with EmbeddedServer(rate_limit=False) as server:
+    line = pytestconfig.getoption(RC_VERSION_OPTION) or DEFAULT_LINE
+    with EmbeddedServer(rate_limit=False, rc_version=line) as server:
         yield server
 
 
@@ -339,14 +394,32 @@ def _livechat_admin_http(
 
 @pytest.fixture
 def livechat_server(
+    request: pytest.FixtureRequest,
     livechat_embedded_server: EmbeddedServer,
     _livechat_admin_http: tuple[httpx2.Client, dict[str, str]],
 ) -> Iterator[LivechatTestServer]:
-    """The shared embedded server with helpers; changes are undone after the test."""
+    """The shared embedded server with helpers; changes are undone after the test.
+
+    With ``@pytest.mark.rc_version(line)`` the server emulates that line during the test.
+    """
     http, headers = _livechat_admin_http
     view = LivechatTestServer(livechat_embedded_server, http, headers)
-    yield view
+    marker = request.node.get_closest_marker(RC_VERSION_MARKER)
+    if marker is None:
+        yield view
+    else:
+        with _emulating(livechat_embedded_server, str(marker.args[0])):
+            yield view
     view.reset()
+
+
+@pytest.fixture
+def rc_line(
+    request: pytest.FixtureRequest, livechat_server: LivechatTestServer
+) -> Iterator[ServerLine]:
+    """The line this run of the test is for; the shared server emulates it meanwhile."""
+    with _emulating(livechat_server.server, str(request.param)) as line:
+        yield line
 
 
 @pytest.fixture

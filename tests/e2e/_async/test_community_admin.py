@@ -128,6 +128,7 @@ async def test_return_as_inquiry(
             await as_agent.inquiries.return_as_inquiry(chat.rid)
 
 
+@pytest.mark.rc_version("8.8")  # livechat/rooms.delete: 7.12+, rooms.removeAllClosedRooms: 8.0+
 async def test_delete_closed_rooms_and_filters(
     async_livechat_client: AsyncLivechatClient,
     async_manager_client: AsyncLivechatClient,

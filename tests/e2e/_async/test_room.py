@@ -119,6 +119,7 @@ async def test_survey_before_and_after_close(
     assert after.data == {"agentFriendliness": "3"}
 
 
+@pytest.mark.rc_version("7.10")  # the room in the answer: livechat/room.transfer (< 8.0)
 async def test_transfer_to_a_department(
     async_livechat_client: AsyncLivechatClient, livechat_server: LivechatTestServer
 ) -> None:

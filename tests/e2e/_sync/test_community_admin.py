@@ -126,6 +126,7 @@ def test_return_as_inquiry(
             as_agent.inquiries.return_as_inquiry(chat.rid)
 
 
+@pytest.mark.rc_version("8.8")  # livechat/rooms.delete: 7.12+, rooms.removeAllClosedRooms: 8.0+
 def test_delete_closed_rooms_and_filters(
     livechat_client: LivechatClient,
     manager_client: LivechatClient,

@@ -25,6 +25,7 @@ def _page(name: str) -> dict[str, object]:
     return {"change": "url", "title": name, "location": {"href": f"https://shop.test/{name}"}}
 
 
+@pytest.mark.rc_version("8.8")  # visitors.info without the visitor's token: 8.5+
 def test_visitor_context_for_the_serving_agent(
     livechat_client: LivechatClient, livechat_server: LivechatTestServer
 ) -> None:

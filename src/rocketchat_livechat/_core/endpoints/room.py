@@ -505,6 +505,7 @@ def save_room_info(
     auth="user",
     schema="isPOSTLivechatRemoveRoomParams",
     samples=[Sample((RID,))],
+    added=(7, 12),  # #36958 (replaces DDP livechat:removeRoom)
 )
 def delete_room(rid: str, **options: Unpack[CallOptions]) -> Parts:
     """Delete a *closed* livechat room with its messages and inquiry
@@ -520,6 +521,7 @@ def delete_room(rid: str, **options: Unpack[CallOptions]) -> Parts:
     parse=parsing.int_under("removedRooms"),
     auth="user",
     schema="isPOSTLivechatRoomsCloseAll",
+    added=(8, 0),  # #36931 (replaces DDP livechat:removeAllClosedRooms)
     samples=[
         Sample(response={"removedRooms": 3}),
         Sample(kwargs={"department_ids": ["dep-1"]}, response={"removedRooms": 0}),

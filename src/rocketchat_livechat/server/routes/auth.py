@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import auth
-from ..api import Context, RouteGroup
+from ..api import Context, Result, RouteGroup
 from ..errors import LoginFailed
+from ..responses import json_response
 from ..services import users
 from ..state import ServerState
 from ..store import Doc
@@ -36,7 +37,7 @@ def me_document(state: ServerState, user: Doc) -> Doc:
 
 
 @routes.post("login")
-async def login(ctx: Context) -> dict[str, Any]:
+async def login(ctx: Context) -> Result:
     name, password, resume = _credentials(ctx.params)
     user: Doc | None
     if isinstance(resume, str):
@@ -52,10 +53,13 @@ async def login(ctx: Context) -> dict[str, Any]:
         if not user.get("active", True):
             raise LoginFailed("error-user-is-not-activated", "User is not activated")
     token = users.log_in(ctx.state, user["_id"])
-    return {
+    body = {
         "status": "success",
         "data": {"userId": user["_id"], "authToken": token, "me": me_document(ctx.state, user)},
     }
+    if not ctx.line.has("login-success-key"):  # 6.14 (Restivus): no ``success`` key
+        return json_response(body)
+    return body
 
 
 @routes.post("logout", auth=True)

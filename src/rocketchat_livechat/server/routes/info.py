@@ -20,15 +20,14 @@ from .. import auth
 from ..responses import json_response
 from ..state import ServerState
 
-VERSION = "7.10.0"
 #: ``minimumClientVersions`` of ``rocketchat.info``
 MINIMUM_CLIENT_VERSIONS = {"desktop": "3.9.6", "mobile": "4.39.0"}
 
 
-def server_info() -> dict[str, Any]:
+def server_info(version: str) -> dict[str, Any]:
     """The ``info`` object: Rocket.Chat's ``Info``, filled in for this process."""
     return {
-        "version": VERSION,
+        "version": version,
         "build": {
             "date": "2025-09-01T00:00:00.000Z",
             "nodeVersion": f"python-{sys.version.split()[0]}",
@@ -50,8 +49,8 @@ async def info(request: Request) -> Response:
     user = auth.authenticate(
         state.store, request.headers.get("x-user-id"), request.headers.get("x-auth-token")
     )
-    body: dict[str, Any] = {"version": VERSION}
+    body: dict[str, Any] = {"version": state.line.full_version}
     if auth.has_permission(user, "view-statistics"):
-        body["info"] = server_info()
+        body["info"] = server_info(state.line.full_version)
         body["minimumClientVersions"] = MINIMUM_CLIENT_VERSIONS
     return json_response({**body, "success": True})

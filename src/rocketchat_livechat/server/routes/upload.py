@@ -37,6 +37,8 @@ async def upload(ctx: Context) -> dict[str, Any]:
     parsed = await files.receive_upload(ctx.state, ctx.request)
     try:
         if not parsed.files:
+            if not ctx.line.has("rest-upload-no-file-reason"):
+                raise MeteorError("No file uploaded")  # 6.14: ``[No file uploaded]``
             raise Failure({"reason": "error-no-file-uploaded"})
         fields = files.check_text_fields(parsed.fields)
         received = parsed.files[0]

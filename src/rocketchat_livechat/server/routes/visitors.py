@@ -63,11 +63,13 @@ def _accessible_room(ctx: Context, rid: str) -> Doc:
 
 @routes.get("livechat/visitors.info", auth=True, permissions=_VIEW, schema=INFO_QUERY)
 async def visitor_info(ctx: Context) -> dict[str, Any]:
-    """``findVisitorInfo``: an enabled visitor by ``_id``. Rocket.Chat 8.5 stopped returning the
-    visitor's token here (agents must not be able to impersonate the visitor); so do we."""
+    """``findVisitorInfo``: an enabled visitor by ``_id``. From 8.5 without the visitor's token
+    (agents must not be able to impersonate the visitor; ``visitors-info-token``)."""
     visitor = ctx.store.visitors.get(ctx.params["visitorId"])
     if visitor is None or visitor.get("disabled"):
         raise PlainError("visitor-not-found")
+    if ctx.line.has("visitors-info-token"):
+        return {"visitor": visitor}
     return {"visitor": {k: val for k, val in visitor.items() if k != "token"}}
 
 

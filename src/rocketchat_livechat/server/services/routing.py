@@ -22,7 +22,7 @@ from ..errors import MeteorError, PlainError
 from ..ids import object_id, random_id
 from ..state import ServerState
 from ..store import Doc, Sort
-from . import contacts, departments, events, messages, users, webhooks
+from . import contacts, departments, events, messages, rooms, users, webhooks
 from ._constants import ROCKET_CAT
 
 NO_AGENT_ONLINE = ("no-agent-online", "Sorry, no online agents")
@@ -173,7 +173,16 @@ def create_room(
     agent_id: str | None = None,
     extra: Doc | None = None,
 ) -> Doc:
-    """Create a room for the visitor and route it (§5.1). Returns the room after routing."""
+    """Create a room for the visitor and route it (§5.1). Returns the room after routing.
+
+    From 8.3 a visitor token has at most one open room (``one-open-room-per-token``, a unique
+    index in Rocket.Chat): the open room is returned instead of a second one (where Rocket.Chat's
+    insert would fail on the index). Older lines open another room.
+    """
+    if state.line.has("one-open-room-per-token"):
+        existing = rooms.find_open_room(state, visitor["token"])
+        if existing is not None:
+            return existing
     _check_enabled(state)
     default_agent = state.store.users.get(agent_id) if agent_id else None
     if default_agent is not None and not users.is_agent(default_agent):

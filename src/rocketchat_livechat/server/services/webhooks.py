@@ -25,9 +25,10 @@ Embedded-server notes:
   are on, but do not fire a ``Message`` event of their own.
 * ``LivechatOfflineMessage`` needs a URL too (Rocket.Chat's hook would try an empty URL and
   fail each attempt).
-* Only the 8.x policy is emulated (5 attempts, 5xx/429/network only, fire-and-forget); the
-  6.5–7.10 behaviour (10 attempts, any non-200, blocking) and the #35970 inverted-Taken bug
-  are not.
+* The retry policy follows the line (:mod:`..versions` ``webhook-retry-policy``): 5 attempts on
+  5xx/429/network only from 7.11, 10 attempts on any non-200 on 6.14 and 7.10. Delivery is
+  fire-and-forget on every line: the 6.5–7.10 ``await sendRequest`` (the saving request waited
+  for the webhook) is not emulated, nor is the #35970 inverted-Taken bug.
 """
 
 from __future__ import annotations
