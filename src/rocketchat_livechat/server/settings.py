@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "Accounts_TwoFactorAuthentication_By_TOTP_Enabled": True,
     "Accounts_TwoFactorAuthentication_By_Email_Enabled": True,
     "Accounts_TwoFactorAuthentication_Enforce_Password_Fallback": True,
+    # registration (users.register): "Public", "Disabled" or "Secret URL"
+    "Accounts_RegistrationForm": "Public",
+    "Accounts_RegistrationForm_SecretURL": "",
     # avatars (unauthenticated access blocked by default since 7.0, RocketChat/Rocket.Chat#33035)
     "Accounts_AvatarBlockUnauthenticatedAccess": True,
     "Accounts_AvatarCacheTime": 3600,

@@ -89,6 +89,8 @@ def create_user(
         )
     now = state.now()
     roles = list(dict.fromkeys(roles))
+    if user_type == "user" and "admin" not in roles and not _has_admin(state):
+        roles.append("admin")  # the first user of a fresh server (``insertUserDoc``)
     user: Doc = {
         "_id": random_id(),
         "createdAt": now,
@@ -107,6 +109,11 @@ def create_user(
     if "livechat-agent" in roles:
         user.update(_agent_fields())
     return state.store.users.insert(user)
+
+
+def _has_admin(state: ServerState) -> bool:
+    """``Users.findOneByRolesAndType('admin', 'user')``."""
+    return state.store.users.find_one({"roles": "admin", "type": "user"}) is not None
 
 
 def _agent_fields() -> Doc:
