@@ -5,7 +5,8 @@
 
 Reads ``omnichannel.yaml`` of ``RocketChat/Rocket.Chat-Open-API`` (at ``COMMIT``), keeps the
 2xx ``application/json`` schema of every operation the embedded server has a route for, with
-``$ref`` resolved and descriptions/examples dropped, and writes them to
+``$ref`` resolved and descriptions/examples dropped (an operation documented under a wrong path,
+:data:`PATH_MISTAKES`, under its real one), and writes them to
 ``tests/contract/openapi_responses.json`` for ``tests/contract/test_response_schemas.py``
 (CI has no access to GitHub; needs PyYAML).
 """
@@ -20,6 +21,13 @@ from typing import Any
 from coverage_table import REPO, _shape, server_routes
 
 OUT = REPO / "tests" / "contract" / "openapi_responses.json"
+#: operations the reference documents under a wrong path: its path → (the route, the source)
+PATH_MISTAKES: dict[str, tuple[str, str]] = {
+    "/api/v1/livechat/visitors.status": (
+        "/api/v1/livechat/visitor.status",
+        "apps/meteor/app/livechat/server/api/v1/visitor.ts declares livechat/visitor.status",
+    ),
+}
 #: keywords of a schema object that are documentation only
 _DOC_ONLY = {"description", "example", "examples", "title"}
 
@@ -50,7 +58,8 @@ def extract(yaml_file: Path) -> dict[str, Any]:
     document = yaml.safe_load(yaml_file.read_text())
     served = server_routes()
     found: dict[str, Any] = {}
-    for path, item in document["paths"].items():
+    for documented, item in document["paths"].items():
+        path, source = PATH_MISTAKES.get(documented, (documented, ""))
         for method, op in item.items():
             if (method.upper(), _shape(path)) not in served:
                 continue
@@ -58,7 +67,10 @@ def extract(yaml_file: Path) -> dict[str, Any]:
                 content = _resolve(document, response).get("content") or {}
                 schema = (content.get("application/json") or {}).get("schema")
                 if str(status).startswith("2") and schema is not None:
-                    found[f"{method.upper()} {path}"] = {"status": int(status), "schema": schema}
+                    entry = {"status": int(status), "schema": schema}
+                    if source:
+                        entry["documented_as"] = f"{documented} (wrong: {source})"
+                    found[f"{method.upper()} {path}"] = entry
     return found
 
 

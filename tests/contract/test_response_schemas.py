@@ -5,7 +5,9 @@
 ``scripts/extract_response_schemas.py``, its commit is recorded in the file) for every operation
 the embedded server also has. Each gets one valid request against a fresh server; the answer
 must have the documented status and validate against the schema (OpenAPI 3.0: ``nullable``
-allows ``null``). Where the reference is wrong, ``REFERENCE_MISTAKES`` lists the places it may
+allows ``null``). An operation the reference documents under a wrong path is kept under its
+real route (``PATH_MISTAKES`` of the script, noted as ``documented_as``). Where the reference is
+wrong about an answer, ``REFERENCE_MISTAKES`` lists the places it may
 differ, each with the Rocket.Chat source file that shows the truth; the server follows the
 source.
 """
@@ -260,6 +262,9 @@ REQUESTS: dict[str, Callable[[World], Req]] = {
             "rid": w.rid,
             "pageInfo": {"change": "url", "title": "T", "location": {"href": "https://x.test/"}},
         },
+    ),
+    "POST /api/v1/livechat/visitor.status": lambda w: Req(
+        "POST", "livechat/visitor.status", json={"token": w.token, "status": "away"}
     ),
     "GET /api/v1/livechat/room": lambda w: Req("GET", "livechat/room", {"token": w.token}),
     "POST /api/v1/livechat/room.close": lambda w: Req(
