@@ -28,6 +28,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .._core import ddp
 from . import auth
+from .ddp_ratelimit import Call, error_text
 from .errors import MeteorError
 from .ids import random_id
 from .pubsub import Subscription
@@ -214,6 +215,7 @@ class DDPSession:
         try:
             if handler is None:
                 raise MeteorError("404", f"Method '{name}' not found")
+            self._check_rate("method", name)
             outcome = handler(self, params)
         except MeteorError as exc:
             self._send(ddp.result_error(method_id, _error(exc)))
@@ -226,6 +228,14 @@ class DDPSession:
                 ddp.result(method_id) if outcome is _VOID else ddp.result(method_id, outcome)
             )
         self._send(ddp.updated([method_id]))
+
+    def _check_rate(self, kind: str, name: str) -> None:
+        """Meteor's ``DDPRateLimiter`` check of a call (:mod:`.ddp_ratelimit`)."""
+        client = self.websocket.client
+        call = Call(kind, name, self.session_id, client.host if client else "", self.user)
+        wait = self.state.ddp_rate_limiter.hit(call)
+        if wait is not None:
+            raise MeteorError("too-many-requests", error_text(wait), {"timeToReset": wait})
 
     def _login(self, params: list[Any]) -> Any:
         request = params[0] if params and isinstance(params[0], dict) else {}
@@ -340,6 +350,11 @@ class DDPSession:
         check = _READ_CHECKS.get(name)
         if check is None:
             self._send(ddp.nosub(sub_id, ddp.meteor_error(404, f"Subscription '{name}' not found")))
+            return
+        try:
+            self._check_rate("subscription", name)
+        except MeteorError as exc:
+            self._send(ddp.nosub(sub_id, _error(exc)))
             return
         if not event_name:
             self._send(ddp.nosub(sub_id, ddp.meteor_error("invalid-event-name")))
