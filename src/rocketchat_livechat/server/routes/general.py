@@ -7,7 +7,7 @@ from typing import Any
 from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, MeteorError, PlainError
-from ..services import groups, messages, users
+from ..services import business_hours, groups, messages, users
 from ..store import Doc
 from ..validation import BOOLEAN, STRING, STRINGS, ObjectIncluding, Optional, check, obj
 
@@ -233,6 +233,8 @@ async def set_setting(ctx: Context) -> dict[str, Any]:
         ctx.state.settings.set(ctx.path["_id"], params["value"])
     except KeyError:
         raise Failure() from None
+    if ctx.path["_id"] == business_hours.SETTING:  # the setting watcher starts/stops the hours
+        business_hours.apply(ctx.state)
     return {}
 
 

@@ -11,7 +11,7 @@ from ..errors import MeteorError
 from ..ids import random_id
 from ..state import ServerState
 from ..store import Doc
-from . import departments, events
+from . import business_hours, departments, events
 
 PRESENCE_STATUSES = ("online", "away", "busy", "offline")
 _PUBLIC_FIELDS = (
@@ -108,6 +108,7 @@ def create_user(
     }
     if "livechat-agent" in roles:
         user.update(_agent_fields())
+        user.update(business_hours.new_agent_fields(state))
     return state.store.users.insert(user)
 
 
@@ -129,6 +130,7 @@ def add_role(state: ServerState, user: Doc, role: str) -> Doc:
         fields = _agent_fields()
         fields.pop("livechatCount")
         update["$set"].update(fields)
+        update["$set"].update(business_hours.new_agent_fields(state))  # onNewAgentCreated
     result = state.store.users.update(user["_id"], update)
     assert result is not None
     return result
