@@ -682,14 +682,17 @@ def test_every_shared_operation_has_a_request() -> None:
     assert gone == [], "re-run scripts/extract_response_schemas.py"
 
 
-def _violations(operation: str, body: Any) -> list[str]:
+def _violations(operation: str, body: Any) -> tuple[list[str], set[str]]:
+    """The answer's departures from the schema, and the listed reference mistakes it shows."""
     schema = _nullable(OPERATIONS[operation]["schema"])
-    found = []
+    found, excused = [], set()
     for err in jsonschema.Draft7Validator(schema).iter_errors(body):
         where = "/".join("*" if isinstance(p, int) else str(p) for p in err.absolute_path)
-        if (operation, where) not in REFERENCE_MISTAKES:
+        if (operation, where) in REFERENCE_MISTAKES:
+            excused.add(where)
+        else:
             found.append(f"{where or '<root>'}: {err.message[:160]}")
-    return found
+    return found, excused
 
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
@@ -704,4 +707,7 @@ def test_answer_validates_against_the_reference(world: World, operation: str) ->
         files=req.files,
     )
     assert response.status_code == OPERATIONS[operation]["status"], response.text
-    assert _violations(operation, response.json()) == []
+    found, excused = _violations(operation, response.json())
+    assert found == []
+    listed = {where for op, where in REFERENCE_MISTAKES if op == operation}
+    assert excused == listed, "a listed reference mistake no longer shows: drop it"
