@@ -522,6 +522,11 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     },
     "livechat/room.closeByUser": lambda owner: {"rid": owner.rid},
     "livechat/room.forward": lambda owner: {"roomId": owner.rid, "userId": "x"},
+    "livechat/room.visitor": lambda owner: {
+        "rid": owner.rid,
+        "oldVisitorId": "x",
+        "newVisitorId": "x",
+    },
     "livechat/users/:type": lambda owner: {"username": "nobody"},
     "livechat/appearance": lambda owner: [{"_id": "Livechat_title", "value": "x"}],
     "livechat/messages": lambda owner: {

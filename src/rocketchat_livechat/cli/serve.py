@@ -39,7 +39,7 @@ def _custom_field_names(
     envvar="ROCKETCHAT_ADMIN_PASSWORD",
     help="Admin password (env ROCKETCHAT_ADMIN_PASSWORD; default: generated and shown).",
 )
-@click.option("--no-rate-limit", is_flag=True, help="Disable the REST rate limiter.")
+@click.option("--no-rate-limit", is_flag=True, help="Disable the REST and DDP rate limiters.")
 @click.option(
     "--rc-version",
     type=click.Choice(["6.14", "7.10", "8.8", "9.0"]),

@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--admin-password", help=f"admin password (default: ${PASSWORD_ENV}, else generated)"
     )
     parser.add_argument(
-        "--no-rate-limit", action="store_true", help="disable the REST rate limiter"
+        "--no-rate-limit", action="store_true", help="disable the REST and DDP rate limiters"
     )
     parser.add_argument(
         "--rc-version",

@@ -7,6 +7,7 @@ the routes. The caller owns the state and closes it after the app stops.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from .responses import json_response
 from .routes import ROUTE_GROUPS
 from .routes.avatar import ROUTES as AVATAR_ROUTES
 from .routes.info import info
+from .services import business_hours
 from .state import ServerState
 from .widget import WidgetBuild, widget_routes
 
@@ -83,9 +85,12 @@ def create_app(state: ServerState, widget: WidgetBuild | None = None) -> Starlet
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await state.webhooks.start()  # the CRM webhook queue runs on the server's loop
+        cron = asyncio.create_task(business_hours.run(state))  # the business hours' cron jobs
         try:
             yield
         finally:
+            cron.cancel()
+            await asyncio.gather(cron, return_exceptions=True)
             await state.webhooks.stop()
 
     app = Starlette(

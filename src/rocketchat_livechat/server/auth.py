@@ -55,6 +55,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "remove-closed-livechat-room": ("admin", "livechat-manager"),
     "remove-closed-livechat-rooms": ("admin", "livechat-manager"),
     "api-bypass-rate-limit": ("admin", "bot", "app"),
+    "send-many-messages": ("admin", "bot", "app"),
     "create-user": ("admin",),
     "delete-user": ("admin",),
     "view-full-other-user-info": ("admin",),

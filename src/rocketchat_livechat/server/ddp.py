@@ -3,7 +3,8 @@
 One :class:`DDPSession` per websocket: the handshake, heartbeats both ways, the agent ``login``
 (presence online while logged in), the visitor's ``livechat:setUpConnection`` (its open rooms go
 ``v.status: offline`` when the socket closes), the Rocket.Chat streams with their read checks,
-typing through the ``stream-notify-room`` method and the agents' ``sendMessage``.
+typing through the ``stream-notify-room`` method, the agents' ``sendMessage`` and the visitors'
+``sendMessageLivechat``.
 
 Stream events come from :class:`~.pubsub.Broadcaster`; all subscriptions of a session share one
 queue, so events leave in the order they were published. The heartbeat interval is
@@ -27,10 +28,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .._core import ddp
 from . import auth
+from .ddp_ratelimit import Call, error_text
 from .errors import MeteorError
 from .ids import random_id
 from .pubsub import Subscription
-from .services import messages, users, visitors
+from .services import livechat_methods, messages, users, visitors
 from .state import ServerState
 from .store import Doc
 
@@ -214,6 +216,7 @@ class DDPSession:
         try:
             if handler is None:
                 raise MeteorError("404", f"Method '{name}' not found")
+            self._check_rate("method", name)
             outcome = handler(self, params)
         except MeteorError as exc:
             self._send(ddp.result_error(method_id, _error(exc)))
@@ -226,6 +229,14 @@ class DDPSession:
                 ddp.result(method_id) if outcome is _VOID else ddp.result(method_id, outcome)
             )
         self._send(ddp.updated([method_id]))
+
+    def _check_rate(self, kind: str, name: str) -> None:
+        """Meteor's ``DDPRateLimiter`` check of a call (:mod:`.ddp_ratelimit`)."""
+        client = self.websocket.client
+        call = Call(kind, name, self.session_id, client.host if client else "", self.user)
+        wait = self.state.ddp_rate_limiter.hit(call)
+        if wait is not None:
+            raise MeteorError("too-many-requests", error_text(wait), {"timeToReset": wait})
 
     def _login(self, params: list[Any]) -> Any:
         request = params[0] if params and isinstance(params[0], dict) else {}
@@ -333,6 +344,17 @@ class DDPSession:
             self.state, self.user, room, str(data.get("msg", "")), message_id
         )
 
+    def _send_message_livechat(self, params: list[Any]) -> Any:
+        """A visitor's message (``sendMessageLivechat(message, agent?)``, 7.x)."""
+        message = params[0] if params else None
+        agent = params[1] if len(params) > 1 else None
+        keys = ("token", "_id", "rid", "msg")
+        if not isinstance(message, dict) or not all(isinstance(message.get(k), str) for k in keys):
+            raise MeteorError("400", "Match failed")
+        if agent is not None and not _is_agent_ref(agent):
+            raise MeteorError("400", "Match failed")
+        return livechat_methods.send_message_livechat(self.state, message, agent)
+
     # --- subscriptions ------------------------------------------------------------------------
 
     def _subscribe(self, frame: ddp.Frame) -> None:
@@ -343,6 +365,11 @@ class DDPSession:
         check = _READ_CHECKS.get(name)
         if check is None:
             self._send(ddp.nosub(sub_id, ddp.meteor_error(404, f"Subscription '{name}' not found")))
+            return
+        try:
+            self._check_rate("subscription", name)
+        except MeteorError as exc:
+            self._send(ddp.nosub(sub_id, _error(exc)))
             return
         if not event_name:
             self._send(ddp.nosub(sub_id, ddp.meteor_error("invalid-event-name")))
@@ -415,6 +442,7 @@ _METHODS: dict[str, Callable[[DDPSession, list[Any]], Any]] = {
     "livechat:setUpConnection": DDPSession._setup_connection,
     "stream-notify-room": DDPSession._notify_room,
     "sendMessage": DDPSession._send_message,
+    "sendMessageLivechat": DDPSession._send_message_livechat,
 }
 
 _READ_CHECKS: dict[str, Callable[[DDPSession, str, dict[str, Any]], bool]] = {
@@ -424,6 +452,15 @@ _READ_CHECKS: dict[str, Callable[[DDPSession, str, dict[str, Any]], bool]] = {
     "stream-livechat-inquiry-queue-observer": DDPSession._read_inquiry_queue,
     "stream-notify-user": DDPSession._read_notify_user,
 }
+
+
+def _is_agent_ref(agent: Any) -> bool:
+    """``Match.Maybe({agentId: String, username: String})``: exactly these two strings."""
+    return (
+        isinstance(agent, dict)
+        and set(agent) == {"agentId", "username"}
+        and all(isinstance(v, str) for v in agent.values())
+    )
 
 
 def _is_visitor_of(room: Doc, token: Any) -> bool:

@@ -7,7 +7,9 @@
         server.admin_username, server.admin_password   # log in as admin
 
 It listens on ``host`` (127.0.0.1) and ``port`` (0 = a free port), keeps data in ``data_dir``
-(a temporary directory removed on exit when ``None``) and stops cleanly on exit. Like the CLI it
+(a temporary directory removed on exit when ``None``) and stops cleanly on exit. With
+``admin_username=None`` it seeds no admin, as a fresh Rocket.Chat: the first user registered
+(``users.register``) or created becomes the admin. Like the CLI it
 starts with an offline e-mail set and defines the visitor ``custom_fields`` it is given.
 ``rc_version`` is the Rocket.Chat line to emulate (``"6.14"``, ``"7.10"``, ``"8.8"`` or
 ``"9.0"``, the default — ``"7.10"`` with ``widget_dir``; :mod:`.versions`).
@@ -150,7 +152,7 @@ class EmbeddedServer:
         port: int = 0,
         data_dir: str | Path | None = None,
         rate_limit: bool = True,
-        admin_username: str = "admin",
+        admin_username: str | None = "admin",
         admin_password: str | None = None,
         settings: Mapping[str, Any] | None = None,
         custom_fields: Sequence[str] = (),
@@ -212,7 +214,8 @@ class EmbeddedServer:
         state.settings.set("Site_Url", self._url)
         seed(state, self._custom_fields)
         state.settings.update(self._settings)
-        ensure_admin(state, self.admin_username, self.admin_password)
+        if self.admin_username is not None:
+            ensure_admin(state, self.admin_username, self.admin_password)
         state.webhooks.retry_delay = self.webhook_retry_delay
         self._state = state
         server = uvicorn.Server(uvicorn_config(state, widget))

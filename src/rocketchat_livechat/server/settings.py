@@ -26,6 +26,22 @@ DEFAULTS: dict[str, Any] = {
     "API_Enable_Rate_Limiter_Dev": True,
     "API_Enable_Rate_Limiter_Limit_Calls_Default": 10,
     "API_Enable_Rate_Limiter_Limit_Time_Default": 60000,
+    # DDP rate limits (apps/meteor/server/settings/rate.ts)
+    "DDP_Rate_Limit_IP_Enabled": True,
+    "DDP_Rate_Limit_IP_Requests_Allowed": 120000,
+    "DDP_Rate_Limit_IP_Interval_Time": 60000,
+    "DDP_Rate_Limit_User_Enabled": True,
+    "DDP_Rate_Limit_User_Requests_Allowed": 1200,
+    "DDP_Rate_Limit_User_Interval_Time": 60000,
+    "DDP_Rate_Limit_Connection_Enabled": True,
+    "DDP_Rate_Limit_Connection_Requests_Allowed": 600,
+    "DDP_Rate_Limit_Connection_Interval_Time": 60000,
+    "DDP_Rate_Limit_User_By_Method_Enabled": True,
+    "DDP_Rate_Limit_User_By_Method_Requests_Allowed": 20,
+    "DDP_Rate_Limit_User_By_Method_Interval_Time": 10000,
+    "DDP_Rate_Limit_Connection_By_Method_Enabled": True,
+    "DDP_Rate_Limit_Connection_By_Method_Requests_Allowed": 10,
+    "DDP_Rate_Limit_Connection_By_Method_Interval_Time": 10000,
     "API_Enable_CORS": False,
     "API_CORS_Origin": "*",
     # 2FA (apps/meteor/server/settings/accounts.ts); no user has TOTP or email 2FA here
@@ -33,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "Accounts_TwoFactorAuthentication_By_TOTP_Enabled": True,
     "Accounts_TwoFactorAuthentication_By_Email_Enabled": True,
     "Accounts_TwoFactorAuthentication_Enforce_Password_Fallback": True,
+    # registration (users.register): "Public", "Disabled" or "Secret URL"
+    "Accounts_RegistrationForm": "Public",
+    "Accounts_RegistrationForm_SecretURL": "",
     # avatars (unauthenticated access blocked by default since 7.0, RocketChat/Rocket.Chat#33035)
     "Accounts_AvatarBlockUnauthenticatedAccess": True,
     "Accounts_AvatarCacheTime": 3600,

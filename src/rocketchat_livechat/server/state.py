@@ -7,6 +7,7 @@ The app keeps it at ``app.state.livechat`` (``request.app.state.livechat`` in ro
     state.settings       # settings.Settings (Rocket.Chat names and defaults)
     state.broadcaster    # pubsub.Broadcaster (stream events)
     state.rate_limiter   # ratelimit.RateLimiter
+    state.ddp_rate_limiter   # ddp_ratelimit.DDPRateLimiter
     state.webhooks       # webhooks.WebhookDelivery (CRM webhook queue)
     state.line           # versions.ServerLine (the Rocket.Chat line emulated)
     state.files_dir      # Path of stored uploads
@@ -25,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .ddp_ratelimit import DDPRateLimiter
 from .pubsub import Broadcaster, Event
 from .ratelimit import RateLimiter
 from .settings import Settings
@@ -82,6 +84,9 @@ class ServerState:
         self.settings = Settings(store, self.clock)
         self.broadcaster = Broadcaster()
         self.rate_limiter = RateLimiter(
+            self.settings, lambda: to_millis(self.clock()), enabled=rate_limit
+        )
+        self.ddp_rate_limiter = DDPRateLimiter(
             self.settings, lambda: to_millis(self.clock()), enabled=rate_limit
         )
         #: seconds of inbound silence before a DDP ping, and then before the socket is dropped

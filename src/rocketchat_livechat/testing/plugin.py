@@ -160,7 +160,9 @@ class LivechatTestServer:
 
     @property
     def admin_username(self) -> str:
-        return self.server.admin_username
+        username = self.server.admin_username
+        assert username is not None, "the plugin's server always has an admin"
+        return username
 
     @property
     def admin_password(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, Forbidden, NotFound, PlainError
-from ..services import departments, routing, users, visitors
+from ..services import business_hours, departments, routing, users, visitors
 from ..validation import STRING, STRINGS, obj, rest_typings
 from ._common import visitor_or_fail, visitor_room
 
@@ -55,8 +55,15 @@ async def agent_status(ctx: Context) -> dict[str, Any]:
     status = users.requested_livechat_status(agent, ctx.params.get("status"))
     if status == current:
         return {"status": current}
-    if agent_id != ctx.me["_id"] and not auth.has_permission(ctx.user, "manage-livechat-agents"):
-        raise Forbidden()
+    # allowAgentChangeServiceStatus: ``available`` only within the business hours (when on)
+    allowed = status != "available" or business_hours.may_be_available(ctx.state, agent)
+    if agent_id != ctx.me["_id"]:
+        if not auth.has_permission(ctx.user, "manage-livechat-agents"):
+            raise Forbidden()
+        if not allowed:  # "Silent fail for admins when BH is closed" (agent.ts)
+            return {"status": current}
+    elif not allowed:
+        raise Failure("error-business-hours-are-closed")
     users.set_livechat_status(ctx.state, agent_id, status)
     return {"status": status}
 

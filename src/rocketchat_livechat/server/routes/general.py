@@ -7,7 +7,7 @@ from typing import Any
 from .. import auth
 from ..api import Context, RouteGroup
 from ..errors import Failure, MeteorError, PlainError
-from ..services import groups, messages, users
+from ..services import business_hours, groups, messages, users
 from ..store import Doc
 from ..validation import BOOLEAN, STRING, STRINGS, ObjectIncluding, Optional, check, obj
 
@@ -28,6 +28,20 @@ USER_CREATE_BODY = obj(
         "customFields": {"type": "object"},
     },
     ("email", "name", "username"),
+)
+_NULLABLE_STRING = {"type": "string", "nullable": True}
+#: ``isUserRegisterParamsPOST`` (rest-typings ``v1/users/UserRegisterParamsPOST.ts``)
+USER_REGISTER_BODY = obj(
+    {
+        "username": STRING,
+        "name": _NULLABLE_STRING,
+        "email": STRING,
+        "pass": STRING,
+        "secret": _NULLABLE_STRING,
+        "reason": _NULLABLE_STRING,
+        "customFields": {"type": "object", "nullable": True},
+    },
+    ("username", "email", "pass"),
 )
 USER_DELETE_BODY = obj({"userId": STRING, "confirmRelinquish": BOOLEAN}, ("userId",))
 SET_STATUS_BODY = obj({"status": STRING, "message": STRING, "userId": STRING, "username": STRING})
@@ -59,6 +73,45 @@ async def users_create(ctx: Context) -> dict[str, Any]:
         name=p["name"],
         roles=p.get("roles") or ["user"],
         active=p.get("active", True),
+    )
+    return {"user": users.public_user(user)}
+
+
+@routes.post("users.register", schema=USER_REGISTER_BODY)
+async def users_register(ctx: Context) -> dict[str, Any]:
+    """``users.register`` + the ``registerUser`` method (``apps/meteor/server/methods/
+    registerUser.ts``); on a server without an admin the new user becomes one. Not emulated:
+    the password policy, e-mail verification, ``Accounts_ManuallyApproveNewUsers``."""
+    p = ctx.params
+    if ctx.user is not None:
+        raise Failure("Logged in users can not register again.")
+    if ctx.store.users.find_one({"username": p["username"]}) is not None:
+        raise Failure("Username is already in use")
+    form_data = {k: v for k, v in p.items() if k != "secret"}
+    check(
+        form_data,
+        ObjectIncluding({"email": str, "pass": str, "name": str, "reason": Optional(str)}),
+    )
+    form = ctx.state.settings["Accounts_RegistrationForm"]
+    if form == "Disabled":
+        raise MeteorError(
+            "error-user-registration-disabled",
+            "User registration is disabled",
+            {"method": "registerUser"},
+        )
+    secret = ctx.state.settings["Accounts_RegistrationForm_SecretURL"]
+    if form == "Secret URL" and (not p.get("secret") or p["secret"] != secret):
+        raise MeteorError(
+            "error-user-registration-secret",
+            "User registration is only allowed via Secret URL",
+            {"method": "registerUser"},
+        )
+    user = users.create_user(
+        ctx.state,
+        username=p["username"],
+        password=p["pass"],
+        email=p["email"].strip().lower(),
+        name=p["name"].strip(),
     )
     return {"user": users.public_user(user)}
 
@@ -180,6 +233,8 @@ async def set_setting(ctx: Context) -> dict[str, Any]:
         ctx.state.settings.set(ctx.path["_id"], params["value"])
     except KeyError:
         raise Failure() from None
+    if ctx.path["_id"] == business_hours.SETTING:  # the setting watcher starts/stops the hours
+        business_hours.apply(ctx.state)
     return {}
 
 

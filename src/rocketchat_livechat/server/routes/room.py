@@ -27,6 +27,11 @@ SURVEY_BODY = rest_typings("isPOSTLivechatRoomSurveyParams")
 TRANSFER_BODY = rest_typings("isPOSTLivechatVisitorDepartmentTransferParams")
 TRANSCRIPT_BODY = rest_typings("isPOSTLivechatTranscriptParams")
 CLOSE_BY_USER_BODY = rest_typings("isPOSTLivechatRoomCloseByUserParams")
+#: ``isPUTLivechatRoomVisitorParams`` (rest-typings 7.x; 8.x dropped it with the route)
+ROOM_VISITOR_BODY = obj(
+    {"rid": STRING, "oldVisitorId": STRING, "newVisitorId": STRING},
+    ("rid", "oldVisitorId", "newVisitorId"),
+)
 
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 #: rest-typings ``isLiveChatRoomForwardProps``
@@ -225,6 +230,30 @@ _CUSTOM_VALUES: dict[str, Any] = {
     "nullable": True,
 }
 SAVE_INFO_BODY = rest_typings("isLiveChatRoomSaveInfoProps")
+
+
+@routes.put(
+    "livechat/room.visitor",
+    auth=True,
+    permissions=("view-l-room",),
+    schema=ROOM_VISITOR_BODY,
+    deprecation=Deprecation("7.0.0"),
+)
+async def change_room_visitor(ctx: Context) -> dict[str, Any]:
+    """Give a room another visitor (``apps/meteor/app/livechat/server/api/v1/room.ts``, 7.x,
+    deprecated; ``changeRoomVisitor``). Not a route of 8.x."""
+    p = ctx.params
+    visitor = ctx.store.visitors.get(p["newVisitorId"])
+    if visitor is None or visitor.get("disabled"):
+        raise PlainError("visitor-not-found")  # findVisitorInfo
+    room = ctx.store.rooms.get(p["rid"])
+    if room is None:
+        raise PlainError("invalid-room")
+    if (room.get("v") or {}).get("_id") != p["oldVisitorId"]:
+        raise PlainError("invalid-room-visitor")
+    if not auth.can_access_room(ctx.me, room):
+        raise PlainError("error-not-allowed")
+    return {"room": rooms.change_room_visitor(ctx.state, room, visitor)}
 
 
 @routes.post(

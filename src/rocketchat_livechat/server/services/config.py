@@ -8,6 +8,28 @@ from ..state import ServerState
 from ..store import Doc
 from . import routing, triggers, users, visitors
 
+#: ``theme.actionLinks`` as ``settings()`` builds it (``apps/meteor/app/livechat/server/api/lib/
+#: livechat.ts``; the labels are ``i18n.t('Join_call')`` / ``i18n.t('End_call')`` in English)
+ACTION_LINKS = {
+    "webrtc": [
+        {
+            "actionLinksAlignment": "flex-start",
+            "i18nLabel": "Join_call",
+            "label": "Join call",
+            "method_id": "joinLivechatWebRTCCall",
+        },
+        {
+            "i18nLabel": "End_call",
+            "label": "End call",
+            "method_id": "endLivechatWebRTCCall",
+            "danger": True,
+        },
+    ],
+    "jitsi": [
+        {"icon": "icon-videocam", "i18nLabel": "Accept"},
+        {"icon": "icon-cancel", "i18nLabel": "Decline"},
+    ],
+}
 SURVEY = {
     "items": ["satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness"],
     "values": ["1", "2", "3", "4", "5"],
@@ -51,7 +73,7 @@ def _theme(state: ServerState) -> Doc:
         "offlineColor": s["Livechat_offline_title_color"],
         "position": s["Livechat_widget_position"],
         "background": s["Livechat_background"],
-        "actionLinks": {"webrtc": [], "jitsi": []},
+        "actionLinks": ACTION_LINKS,
     }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import MeteorError, PlainError
-from ..ids import random_id
+from ..ids import object_id
 from ..state import ServerState
 from ..store import Doc, Sort
 from ..validation import Integer, Maybe, ObjectIncluding, Optional, check
@@ -90,7 +90,7 @@ def save(
         "archived": False,
         **(existing or {}),
         **data,
-        "_id": department_id or random_id(),
+        "_id": department_id or object_id(),
         "_updatedAt": state.now(),
     }
     with state.store.transaction():
@@ -165,7 +165,7 @@ def _update_agents(
         }
         current = links.find_one({"departmentId": department_id, "agentId": user["_id"]})
         if current is None:
-            links.insert({"_id": random_id(), **fields})
+            links.insert({"_id": object_id(), **fields})
         else:
             links.update(current["_id"], {"$set": fields})
         added += 1

@@ -155,6 +155,15 @@ def save_room_info(
     return visitor
 
 
+def change_room_visitor(state: ServerState, room: Doc, visitor: Doc) -> Doc:
+    """``changeRoomVisitor``: ``LivechatRooms.changeVisitorByRoomId`` (the room's ``v._id``,
+    ``v.username``, ``v.token``), then ``visitorData`` on the room's stream."""
+    fields = {f"v.{key}": visitor.get(key) for key in ("_id", "username", "token")}
+    updated = state.store.rooms.update(room["_id"], {"$set": fields}) or room
+    events.visitor_data(state, room["_id"], visitor)
+    return updated
+
+
 def remove_room(state: ServerState, rid: str) -> None:
     """``removeOmnichannelRoom``: delete a closed livechat room, its messages, subscriptions and
     inquiry. Unknown: ``error-invalid-room``; open: ``error-room-is-not-closed``."""

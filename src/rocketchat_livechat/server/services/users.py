@@ -11,7 +11,7 @@ from ..errors import MeteorError
 from ..ids import random_id
 from ..state import ServerState
 from ..store import Doc
-from . import departments, events
+from . import business_hours, departments, events
 
 PRESENCE_STATUSES = ("online", "away", "busy", "offline")
 _PUBLIC_FIELDS = (
@@ -89,6 +89,8 @@ def create_user(
         )
     now = state.now()
     roles = list(dict.fromkeys(roles))
+    if user_type == "user" and "admin" not in roles and not _has_admin(state):
+        roles.append("admin")  # the first user of a fresh server (``insertUserDoc``)
     user: Doc = {
         "_id": random_id(),
         "createdAt": now,
@@ -106,7 +108,13 @@ def create_user(
     }
     if "livechat-agent" in roles:
         user.update(_agent_fields())
+        user.update(business_hours.new_agent_fields(state))
     return state.store.users.insert(user)
+
+
+def _has_admin(state: ServerState) -> bool:
+    """``Users.findOneByRolesAndType('admin', 'user')``."""
+    return state.store.users.find_one({"roles": "admin", "type": "user"}) is not None
 
 
 def _agent_fields() -> Doc:
@@ -122,6 +130,7 @@ def add_role(state: ServerState, user: Doc, role: str) -> Doc:
         fields = _agent_fields()
         fields.pop("livechatCount")
         update["$set"].update(fields)
+        update["$set"].update(business_hours.new_agent_fields(state))  # onNewAgentCreated
     result = state.store.users.update(user["_id"], update)
     assert result is not None
     return result
