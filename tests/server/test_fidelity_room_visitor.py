@@ -13,7 +13,8 @@ from _server_helpers import EventLog, error, new_chat, new_token, register
 
 from rocketchat_livechat.testing.plugin import Agent, LivechatTestServer
 
-pytestmark = pytest.mark.e2e
+# PUT livechat/room.visitor: removed in 8.0 (server/versions.py)
+pytestmark = [pytest.mark.e2e, pytest.mark.rc_version("7.10")]
 
 ROUTE = "livechat/room.visitor"
 
@@ -92,3 +93,9 @@ def test_an_agent_not_serving_the_room_may_not(
     stranger = livechat_server.create_agent(available=False)
     body = {"rid": room["_id"], "oldVisitorId": room["v"]["_id"], "newVisitorId": other["_id"]}
     assert error(_put(http, stranger.headers, **body))["error"] == "error-not-allowed"
+
+
+@pytest.mark.rc_version("9.0")
+def test_gone_on_8_0_and_later(http: httpx2.Client, admin: dict[str, str]) -> None:
+    ids = {"rid": "GENERAL", "oldVisitorId": "GENERAL", "newVisitorId": "GENERAL"}
+    assert _put(http, admin, **ids).status_code == 404

@@ -220,6 +220,13 @@ CHANGES: tuple[Change, ...] = (
     ),
     Change(
         "8.0",
+        "route:PUT livechat/room.visitor",
+        "`PUT livechat/room.visitor` (deprecated in 7.x) removed",
+        "#36836 (8.0 removed the deprecated livechat endpoints); 8.8.1 rest-typings has no "
+        "validator for it",
+    ),
+    Change(
+        "8.0",
         "route:POST rooms.upload/:rid",
         "`POST rooms.upload/:rid` removed (use `rooms.media/:rid` + `rooms.mediaConfirm`)",
         "rc-8x §3.2 (#36857)",
