@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import inspect
 import threading
 import time
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import httpx2
     from websockets.asyncio.client import ClientConnection as AsyncClientConnection
     from websockets.sync.client import ClientConnection
 
@@ -81,3 +83,46 @@ def open_websocket(uri: str, **options: Any) -> ClientConnection:
     # about a bare connect() otherwise); the stream closes it itself
     websocket: ClientConnection = connect(uri, **options).__enter__()
     return websocket
+
+
+# --- HTTP transport -------------------------------------------------------------------------------
+
+HTTP_BACKENDS = ("auto", "httpx2", "aiohttp")
+
+
+def _backend(name: object, *, aiohttp_ok: bool) -> str:
+    """The backend ``name`` stands for ("auto" resolved), after checking it (before any I/O)."""
+    from .errors import InvalidArgumentError
+
+    if name not in HTTP_BACKENDS:
+        raise InvalidArgumentError("http_backend", f"expected one of {', '.join(HTTP_BACKENDS)}")
+    installed = importlib.util.find_spec("aiohttp") is not None
+    if name == "aiohttp" and not aiohttp_ok:
+        raise InvalidArgumentError("http_backend", "aiohttp serves only AsyncLivechatClient")
+    if name == "aiohttp" and not installed:
+        raise InvalidArgumentError(
+            "http_backend", "aiohttp is not installed: pip install 'rocketchat-livechat[aiohttp]'"
+        )
+    if name == "auto":
+        return "aiohttp" if installed and aiohttp_ok else "httpx2"
+    return str(name)
+
+
+def async_http_transport(
+    backend: object, given: httpx2.AsyncBaseTransport | None, *, verify: bool
+) -> httpx2.AsyncBaseTransport | None:
+    """The transport to use: ``given``, else the one ``http_backend`` picks (aiohttp's pool:
+    "auto" when aiohttp is installed), or ``None`` for httpx2's own."""
+    if _backend(backend, aiohttp_ok=True) == "httpx2" or given is not None:
+        return given
+    from ._aiohttp import AiohttpTransport
+
+    return AiohttpTransport(verify=verify)
+
+
+def http_transport(
+    backend: object, given: httpx2.BaseTransport | None, *, verify: bool
+) -> httpx2.BaseTransport | None:
+    """The sync client uses ``given`` or httpx2's own transport ("auto" and "httpx2" mean it)."""
+    _backend(backend, aiohttp_ok=False)
+    return given
