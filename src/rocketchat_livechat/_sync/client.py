@@ -121,6 +121,7 @@ class LivechatClient:
             follow_redirects=False,
             timeout=self._timeout,
         )
+        self._urls = http.UrlCache(self._http.base_url)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
@@ -264,7 +265,11 @@ class LivechatClient:
             started = time.perf_counter()
             try:
                 kwargs = http.request_kwargs(
-                    request, credentials=self._credentials, timeout=timeout, reader=reader
+                    request,
+                    urls=self._urls,
+                    credentials=self._credentials,
+                    timeout=timeout,
+                    reader=reader,
                 )
                 outgoing = self._http.build_request(**kwargs)
                 response = self._send_following_redirects(outgoing, request)
@@ -350,7 +355,11 @@ class LivechatClient:
                 started = time.perf_counter()
                 try:
                     kwargs = http.request_kwargs(
-                        request, credentials=self._credentials, timeout=chosen, reader=None
+                        request,
+                        urls=self._urls,
+                        credentials=self._credentials,
+                        timeout=chosen,
+                        reader=None,
                     )
                     outgoing = self._http.build_request(**kwargs)
                     response = self._send_following_redirects(outgoing, request, stream=True)
