@@ -2,10 +2,10 @@
 
     python bench/run.py [--quick] [--only NAME[,NAME...]] [--out DIR]
 
-Scenarios: overhead, visitors, realtime, upload, startup, server, bot, bridge. ``--quick``
-makes every scenario small (the whole run < 60 s); figures are then indicative only and the
-targets that depend on size are not judged. Exit status 1 when a scenario failed (pending
-ones do not fail).
+Scenarios: overhead, visitors, realtime, realtime-load, upload, startup, server, bot, bridge,
+webhook. ``--quick`` makes every scenario small (the whole run < 60 s); figures are then
+indicative only and the targets that depend on size are not judged. Exit status 1 when a
+scenario failed (pending ones do not fail).
 """
 
 from __future__ import annotations
@@ -25,21 +25,25 @@ import bot_reply
 import bridge_flow
 import latency
 import overhead
+import realtime_load
 import server_throughput
 import startup
 import upload_memory
 import visitors
+import webhook_delivery
 from _util import Outcome
 
 SCENARIOS: dict[str, ModuleType] = {
     "overhead": overhead,
     "visitors": visitors,
     "realtime": latency,
+    "realtime-load": realtime_load,
     "upload": upload_memory,
     "startup": startup,
     "server": server_throughput,
     "bot": bot_reply,
     "bridge": bridge_flow,
+    "webhook": webhook_delivery,
 }
 
 
