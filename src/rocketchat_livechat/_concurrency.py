@@ -6,22 +6,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import importlib.util
-import inspect
 import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+# asyncio (and inspect) load with the first async call: the sync client never needs them
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx2
     from websockets.asyncio.client import ClientConnection as AsyncClientConnection
     from websockets.sync.client import ClientConnection
 
 
 async def async_sleep(seconds: float) -> None:
+    import asyncio
+
     await asyncio.sleep(seconds)
 
 
@@ -31,12 +34,20 @@ def sleep(seconds: float) -> None:
 
 # --- realtime -------------------------------------------------------------------------------------
 
-AsyncEvent = asyncio.Event
+
+def AsyncEvent() -> asyncio.Event:  # the twin of threading.Event, by name
+    import asyncio
+
+    return asyncio.Event()
+
+
 Event = threading.Event
 
 
 async def async_wait(event: asyncio.Event, timeout: float) -> bool:
     """Wait until ``event`` is set or ``timeout`` seconds pass; whether it is set."""
+    import asyncio
+
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(timeout):
             await event.wait()
@@ -49,6 +60,8 @@ def wait(event: threading.Event, timeout: float) -> bool:
 
 async def async_recv(websocket: AsyncClientConnection, timeout: float) -> str | bytes:
     """The next websocket message; ``TimeoutError`` after ``timeout`` seconds of silence."""
+    import asyncio
+
     # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
     async with asyncio.timeout(timeout):
         return await websocket.recv()
@@ -60,6 +73,8 @@ def recv(websocket: ClientConnection, timeout: float) -> str | bytes:
 
 async def async_call_handler(handler: Callable[[Any], object], event: object) -> None:
     """Call an event handler; await its result when it is a coroutine (async flavour only)."""
+    import inspect
+
     outcome = handler(event)
     if inspect.isawaitable(outcome):
         await outcome

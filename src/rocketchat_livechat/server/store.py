@@ -77,6 +77,9 @@ LIST_INDEXES: dict[str, tuple[str, ...]] = {
     "contacts": ("channels.visitor.visitorId",),
 }
 
+#: indexed fields with few distinct values: another index of the same query is preferred
+_FEW_VALUES = frozenset({"t", "open", "type", "status", "enabled", "unknown", "scope"})
+
 _MISSING = object()
 
 
@@ -347,16 +350,22 @@ class Collection:
         return loads(rows[0][0]) if rows else None
 
     def _sql_where(self, flt: Filter) -> tuple[str, list[Any], dict[str, Any]]:
-        """The SQL for the indexed equalities of ``flt``, and the rest (checked in Python)."""
+        """The SQL for the indexed equalities of ``flt``, and the rest (checked in Python).
+
+        SQLite has no statistics to choose between the indexes of a query: it is told which
+        one to use (:meth:`_steering`), the others' columns are only compared (``+column``).
+        """
         clauses: list[str] = []
         params: list[Any] = []
         rest: dict[str, Any] = {}
+        steer = self._steering(flt)
         for key, cond in flt.items():
             if key == "_id" and isinstance(cond, str):
                 clauses.append("_id = ?")
                 params.append(cond)
             elif key in self.indexes and _column_value(cond) is not None:
-                clauses.append(f"{_column(key)} = ?")
+                plain = steer is None or key == steer
+                clauses.append(f"{'' if plain else '+'}{_column(key)} = ?")
                 params.append(_column_value(cond))
             elif key in self.list_indexes and _column_value(cond) is not None:
                 clauses.append(f"_id IN (SELECT _id FROM {self.list_indexes[key]} WHERE value = ?)")
@@ -365,6 +374,20 @@ class Collection:
                 rest[key] = cond
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params, rest
+
+    def _steering(self, flt: Filter) -> str | None:
+        """The field of ``flt`` whose index SQLite should use: ``_id``, else the first indexed
+        one in ``COLLECTIONS`` order with many distinct values; ``None``: SQLite chooses."""
+        if isinstance(flt.get("_id"), str):
+            return "_id"
+        return next(
+            (
+                k
+                for k in self.indexes
+                if k in flt and k not in _FEW_VALUES and _column_value(flt[k]) is not None
+            ),
+            None,
+        )
 
     def find(
         self,
