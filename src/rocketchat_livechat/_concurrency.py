@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import threading
 import time
 from collections.abc import Callable
@@ -107,6 +106,8 @@ HTTP_BACKENDS = ("auto", "httpx2", "aiohttp")
 
 def _backend(name: object, *, aiohttp_ok: bool) -> str:
     """The backend ``name`` stands for ("auto" resolved), after checking it (before any I/O)."""
+    import importlib.util
+
     from .errors import InvalidArgumentError
 
     if name not in HTTP_BACKENDS:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import io
 import socket
 from collections.abc import AsyncIterator
 
 import pytest
 
-import rocketchat_livechat._concurrency as concurrency
 from rocketchat_livechat import (
     APIConnectionError,
     APITimeoutError,
@@ -46,7 +46,10 @@ def test_auto_picks_aiohttp_when_installed_and_httpx2_otherwise(
     assert not isinstance(
         AsyncLivechatClient("http://h", http_backend="httpx2")._http._transport, AiohttpTransport
     )
-    monkeypatch.setattr(concurrency.importlib.util, "find_spec", lambda name: None)
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "aiohttp" else find_spec(name)
+    )
     assert not isinstance(AsyncLivechatClient("http://h")._http._transport, AiohttpTransport)
     with pytest.raises(InvalidArgumentError, match="not installed"):
         AsyncLivechatClient("http://h", http_backend="aiohttp")

@@ -8,9 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx2
+from typing import TYPE_CHECKING, Any
 
 from .. import errors as e
 from .error_map import build_error
@@ -19,6 +17,13 @@ from .redact import REDACTED, is_secret, redact_url
 from .request import Call, Request
 from .retry import server_retry_after
 from .uploads import ProgressReader
+
+if TYPE_CHECKING:
+    import httpx2
+else:
+    from .lazy import LazyModule
+
+    httpx2 = LazyModule("httpx2")
 
 SECRET_HEADERS = ("x-auth-token", "x-user-id", "x-visitor-token", "authorization", "cookie")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack
 
-import httpx2
-
 from .. import errors as e
 from .._concurrency import http_transport, sleep
 from .._core import downloads, http
@@ -37,15 +35,21 @@ from .resources.visitor import VisitorResource
 from .resources.visitors import VisitorsResource
 
 if TYPE_CHECKING:
+    import httpx2
+
     from ..models import LoginResult
     from .realtime import Realtime
+else:
+    from .._core.lazy import LazyModule
+
+    httpx2 = LazyModule("httpx2")  # imported when the first client is made
 
 T = TypeVar("T")
 logger = logging.getLogger("rocketchat_livechat")
 logging.getLogger("httpx2").addFilter(REDACT_URLS)  # its request log holds visitor tokens
 
-DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
-DEFAULT_UPLOAD_TIMEOUT = httpx2.Timeout(300.0, connect=5.0)
+DEFAULT_TIMEOUT = (30.0, 5.0)  # read/write/pool, connect: seconds
+DEFAULT_UPLOAD_TIMEOUT = (300.0, 5.0)
 
 
 class _NotGiven:
@@ -445,8 +449,13 @@ def _policy(max_retries: object, max_rate_limit_wait: object) -> RetryPolicy:
     return RetryPolicy(max_retries=max_retries, max_rate_limit_wait=float(max_rate_limit_wait))
 
 
-def _timeout(value: float | httpx2.Timeout | None, default: httpx2.Timeout) -> httpx2.Timeout:
+def _timeout(
+    value: float | httpx2.Timeout | None, default: httpx2.Timeout | tuple[float, float]
+) -> httpx2.Timeout:
     if value is NOT_GIVEN:
+        if isinstance(default, tuple):
+            seconds, connect = default
+            return httpx2.Timeout(seconds, connect=connect)
         return default
     if value is None or isinstance(value, int | float):
         return httpx2.Timeout(value)
