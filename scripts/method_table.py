@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
-"""Write the method tables and reference from the endpoint declarations.
+"""Write the methods reference from the endpoint declarations.
 
-    python scripts/method_table.py          # rewrite README.md's tables, docs/reference/methods.md
-    python scripts/method_table.py --check  # exit 1 if either is stale (CI)
+    python scripts/method_table.py          # rewrite docs/reference/methods.md
+    python scripts/method_table.py --check  # exit 1 if it is stale (CI)
 
-In README.md each table sits between ``<!-- methods:NAME -->`` and ``<!-- /methods:NAME -->``:
-``visitor`` (endpoints without user auth) and ``agent`` (user auth, and the client's own methods).
-``docs/reference/methods.md`` is generated whole: the same tables, then every resource method
+``docs/reference/methods.md`` is generated whole: two tables, ``visitor`` (endpoints without
+user auth) and ``agent`` (user auth, and the client's own methods), then every resource method
 with its typed signature, endpoint and docstring.
 """
 
@@ -21,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-README = REPO / "README.md"
 METHODS_PAGE = REPO / "docs" / "reference" / "methods.md"
 sys.path.insert(0, str(REPO / "src"))
 
@@ -129,15 +127,6 @@ def tables() -> dict[str, str]:
     return {name: HEADER + "\n".join(lines) + "\n" for name, lines in rows.items()}
 
 
-def render(text: str) -> str:
-    for name, table in tables().items():
-        pattern = re.compile(rf"(<!-- methods:{name} -->\n).*?(<!-- /methods:{name} -->)", re.S)
-        if not pattern.search(text):
-            raise SystemExit(f"README.md has no <!-- methods:{name} --> block")
-        text = pattern.sub(lambda m, t=table: m.group(1) + t + m.group(2), text)
-    return text
-
-
 # docs/reference/methods.md ------------------------------------------------------------------
 
 PAGE_INTRO = """\
@@ -148,10 +137,18 @@ PAGE_INTRO = """\
 
 Every method of `LivechatClient`, by resource (`client.visitor`, `client.room`, ...).
 `AsyncLivechatClient` has the same methods, awaitable (its `iter_*` pagers are async
-iterators). Required parameters are positional, optional ones keyword-only, and every method
-also takes `timeout=` (seconds, an `httpx2.Timeout`, or `None` to wait forever) for that one
-call. An endpoint written `A (< 8.0) or B (8.0+)` is chosen from the server's version
-(`GET /api/info`, fetched once per client).
+iterators). Required parameters are positional, in the Node.js livechat SDK's order (so its
+examples translate line by line), optional ones keyword-only, and every method also takes
+`timeout=` (seconds, an `httpx2.Timeout`, or `None` to wait forever) for that one call;
+`client.with_options(timeout=..., max_retries=..., max_rate_limit_wait=...)` gives a client
+with other defaults that shares the connection pool and the login. An endpoint written
+`A (< 8.0) or B (8.0+)` is chosen from the server's version (`GET /api/info`, fetched once per
+client).
+
+These are the community Omnichannel operations of Rocket.Chat's REST reference (every one of
+them, see the [coverage table](coverage.md)). Enterprise-only operations (units, monitors,
+tags, priorities, SLA policies, canned responses, business hours, on-hold, the
+`conversations-by-*` and per-agent/per-department reports) are not in the SDK.
 """
 
 
@@ -234,18 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a generated file is stale")
     args = parser.parse_args(argv)
-    current = README.read_text()
-    wanted = {README: render(current), METHODS_PAGE: methods_page()}
-    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
+    wanted = methods_page()
+    stale = not METHODS_PAGE.exists() or METHODS_PAGE.read_text() != wanted
     if args.check:
-        for path in stale:
-            print(
-                f"{path.relative_to(REPO)}'s method tables are stale:"
-                " run python scripts/method_table.py"
-            )
+        if stale:
+            print(f"{METHODS_PAGE.relative_to(REPO)} is stale: run python scripts/method_table.py")
         return 1 if stale else 0
-    for path in stale:
-        path.write_text(wanted[path])
+    if stale:
+        METHODS_PAGE.write_text(wanted)
     return 0
 
 

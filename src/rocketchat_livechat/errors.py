@@ -34,6 +34,8 @@ __all__ = [
     "ContactHasNoConflictsError",
     "ContactManagerNotFoundError",
     "ContactNotFoundError",
+    "CustomFieldExistsError",
+    "CustomFieldNotFoundError",
     "DepartmentNotFoundError",
     "DepartmentRemovalDisabledError",
     "DepartmentSaveError",
@@ -351,7 +353,9 @@ class ContactNotFoundError(NotFoundError):
 
 
 class ContactManagerNotFoundError(BadRequestError):
-    """The ``contact_manager`` is not a livechat agent (``error-contact-manager-not-found``)."""
+    """The ``contact_manager`` is not a livechat agent (``error-contact-manager-not-found``;
+    the legacy ``omnichannel/contact`` also ``error-invalid-contact-manager``: the user exists
+    but has no ``livechat-agent`` role)."""
 
 
 class ContactHasNoConflictsError(BadRequestError):
@@ -367,6 +371,17 @@ class InvalidCustomFieldError(BadRequestError):
     """A custom-field value Rocket.Chat refused: ``Invalid value for <label> field`` (missing
     required value or regexp mismatch) or ``Custom field <id> is not allowed`` (no such
     visitor-scope field). Rocket.Chat sends only these texts, no code: ``error`` is the text."""
+
+
+class CustomFieldNotFoundError(NotFoundError):
+    """No custom field definition has this id: ``custom-fields.save`` of an unknown one
+    (``Custom Field Not found``) or ``custom-fields.delete`` (``Custom field not found``), both
+    HTTP 400 plain texts."""
+
+
+class CustomFieldExistsError(BadRequestError):
+    """``custom-fields.save`` creating a field whose id is taken (``Custom Field already
+    exists``)."""
 
 
 class InquiryTakenError(BadRequestError):

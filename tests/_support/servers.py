@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from re import Pattern
 
 import httpx2
 
@@ -44,8 +45,17 @@ def serve_command(*args: str) -> list[str]:
 class ServerProcess:
     """A running server process: its ``url`` and, as they come, its ``output`` lines."""
 
-    def __init__(self, command: Sequence[str], env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        command: Sequence[str],
+        env: dict[str, str] | None = None,
+        *,
+        announcement: Pattern[str] = LISTENING,
+        ready_path: str = "/api/info",
+    ) -> None:
         self.command = list(command)
+        self.announcement = announcement
+        self.ready_path = ready_path
         self.output: list[str] = []
         self.url = ""
         self._announced = threading.Event()
@@ -65,20 +75,21 @@ class ServerProcess:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             self.output.append(line)
-            if not self._announced.is_set() and (match := LISTENING.search(line)):
+            if not self._announced.is_set() and (match := self.announcement.search(line)):
                 self.url = match.group(1)
                 self._announced.set()
         self._announced.set()  # end of output: whoever waits must look at the exit code
 
     def wait_ready(self, timeout: float) -> None:
-        """Until the server announced its URL and answers ``GET /api/info`` with 200."""
+        """Until the server announced its URL and answers ``GET <ready_path>`` with 200."""
         deadline = time.monotonic() + timeout
         self._announced.wait(timeout)
-        while not self.url or not _answers(self.url):
+        while not self.url or not _answers(self.url + self.ready_path):
             if self.proc.poll() is not None:
                 self._fail(f"exited with {self.proc.returncode} before answering")
             if time.monotonic() > deadline:
-                what = f"did not answer {self.url}/api/info" if self.url else "never said where"
+                where = f"{self.url}{self.ready_path}"
+                what = f"did not answer {where}" if self.url else "never said where"
                 self._fail(f"{what} within {timeout:g} s")
             time.sleep(0.05)
 
@@ -114,10 +125,16 @@ class ServerProcess:
 
 
 def start_server(
-    command: Sequence[str], *, timeout: float = 30, env: dict[str, str] | None = None
+    command: Sequence[str],
+    *,
+    timeout: float = 30,
+    env: dict[str, str] | None = None,
+    announcement: Pattern[str] = LISTENING,
+    ready_path: str = "/api/info",
 ) -> ServerProcess:
-    """Run ``command`` and return once the server it starts answers (see the module doc)."""
-    server = ServerProcess(command, env)
+    """Run ``command`` and return once the server it starts answers (see the module doc);
+    ``announcement`` finds its URL in its output, ``GET <url><ready_path>`` must answer 200."""
+    server = ServerProcess(command, env, announcement=announcement, ready_path=ready_path)
     try:
         server.wait_ready(timeout)
     except BaseException:
@@ -128,7 +145,7 @@ def start_server(
 
 def _answers(url: str) -> bool:
     try:
-        return httpx2.get(f"{url}/api/info", timeout=1).status_code == 200
+        return httpx2.get(url, timeout=1).status_code == 200
     except httpx2.TransportError:
         return False
 

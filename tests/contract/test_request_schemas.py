@@ -68,6 +68,13 @@ NO_VALIDATOR: dict[str, str] = {
     "messages.receive_sms": "sms.ts declares no validator (the provider's own fields)",
     "triggers.get_trigger": "the id travels in the path; livechat/triggers/:_id has no schema",
     "triggers.delete_trigger": "the id travels in the path; livechat/triggers/:_id has no schema",
+    "contacts.register_legacy_contact": (
+        "POST omnichannel/contact runs only a Match check (rest-typings' "
+        "isPOSTOmnichannelContactProps, which requires username, is not applied to the route)"
+    ),
+    "custom_fields.get_custom_field": (
+        "the id travels in the path; livechat/custom-fields/:_id has no schema"
+    ),
     "departments.save_department_agents": (
         "POST livechat/department/:_id/agents runs only a Match check (rest-typings' "
         "isLivechatDepartmentDepartmentIdAgentsPOSTProps is not applied to the route)"

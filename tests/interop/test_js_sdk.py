@@ -11,8 +11,8 @@ Known defects of the SDK itself, documented rather than worked around:
 * ``onTyping`` listens to the whole ``stream-notify-room`` collection, so the
   ``<rid>/deleteMessage`` notification reaches the typing callback as ``username = {"_id": ...}``
   with no typing flag (the SDK has no ``onMessageDeleted``); ``test_delete_notice`` pins that.
-* ``subscribeRoom`` subscribes to the legacy ``<rid>/typing`` event; Rocket.Chat 6.x+ accepts the
-  subscription but publishes typing as ``<rid>/user-activity``, so the SDK never sees typing.
+* ``subscribeRoom`` subscribes to the legacy ``<rid>/typing`` event, which Rocket.Chat 7.x still
+  emits next to ``<rid>/user-activity`` (``notifications.module.ts``); this script does not type.
 * After a socket drop the SDK replays subscriptions only from a user ``login``, which visitors
   never call: a visitor's subscriptions are not restored (not exercised here).
 * A refused subscription (``nosub``) leaves the SDK waiting forever; the script's per-step

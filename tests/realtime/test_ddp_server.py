@@ -277,6 +277,45 @@ def test_typing_reaches_others_only_with_the_right_token(
     assert typing["fields"]["args"] == [agent.username, [], {}]
 
 
+def test_deprecated_typing_event_and_user_activity_both_ways(
+    livechat_server: LivechatTestServer, raw: Callable[[], Raw], agent: Agent
+) -> None:
+    """The 7.x widget types on ``<rid>/typing``: each event is re-emitted as the other."""
+    token, rid = visitor_room(livechat_server)
+    typing, activity = f"{rid}/typing", f"{rid}/user-activity"
+    desk = raw()
+    desk.handshake()
+    desk.call("login", {"resume": agent.auth_token})
+    visitor = raw()
+    visitor.handshake()
+    for event in (typing, activity):
+        assert desk.sub("stream-notify-room", event)["msg"] == "ready"
+        assert visitor.sub("stream-notify-room", event, {"token": token})["msg"] == "ready"
+
+    visitor.call("stream-notify-room", typing, "guest", True, {"token": token})
+    first, second = desk.expect(msg="changed"), desk.expect(msg="changed")
+    assert first["fields"] == {
+        "eventName": activity,
+        "args": ["guest", ["user-typing"], {"token": token}],
+    }
+    assert second["fields"] == {"eventName": typing, "args": ["guest", True, {"token": token}]}
+    assert visitor.quiet() == []  # neither comes back to the widget
+
+    desk.call("stream-notify-room", activity, agent.username, ["user-typing"], {})
+    shown = visitor.expect(msg="changed")
+    assert shown["fields"] == {"eventName": typing, "args": [agent.username, True]}
+    assert visitor.expect(msg="changed")["fields"]["eventName"] == activity
+    desk.call("stream-notify-room", activity, agent.username, [], {})
+    assert visitor.expect(msg="changed")["fields"]["args"] == [agent.username, False]
+    visitor.expect(msg="changed")
+    desk.call("stream-notify-room", activity, agent.username, ["user-recording"], {})
+    (only,) = visitor.quiet()
+    assert only["fields"]["eventName"] == activity  # not typing: no ``typing`` event
+
+    visitor.call("stream-notify-room", typing, "guest", True, {"token": "bad"})
+    assert desk.quiet() == []
+
+
 def test_login_presence_and_agent_methods(
     livechat_server: LivechatTestServer, raw: Callable[[], Raw], agent: Agent
 ) -> None:

@@ -1,5 +1,5 @@
-"""README "Realtime" promises: refusals are ``RealtimeError``, ``replayed`` means recovered after a
-gap, and an agent's typing carries the logged-in username."""
+"""The realtime guide's promises (docs/guides/realtime.md): refusals are ``RealtimeError``,
+``replayed`` means recovered after a gap, and an agent's typing carries the logged-in username."""
 
 from __future__ import annotations
 

@@ -554,6 +554,7 @@ VALID_BODIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "livechat/inquiries.returnAsInquiry": lambda owner: {"roomId": owner.rid},
     "livechat/rooms.delete": lambda owner: {"roomId": owner.closed_rid},
     "livechat/transcript/:rid": lambda owner: {"email": "a@example.com", "subject": "s"},
+    "omnichannel/contact": lambda owner: {"token": owner.token, "name": "x"},
     "omnichannel/contacts": lambda owner: {"name": "x", "emails": [], "phones": []},
     "omnichannel/contacts.update": lambda owner: {"contactId": "x"},
     "omnichannel/contacts.conflicts": lambda owner: {"contactId": "x"},
@@ -574,6 +575,11 @@ VALID_QUERIES: dict[str, Callable[[Visitor], dict[str, Any]]] = {
     "omnichannel/contacts.channels": lambda owner: {"contactId": "x"},
     "livechat/analytics/overview": lambda owner: _ANALYTICS_QUERY,
     "livechat/analytics/agent-overview": lambda owner: _ANALYTICS_QUERY,
+    "livechat/analytics/dashboards/charts-data": lambda owner: {
+        "chartName": "Total_conversations",
+        "start": "2024-01-01",
+        "end": "2024-01-02",
+    },
 }
 
 

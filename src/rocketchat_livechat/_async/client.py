@@ -24,6 +24,7 @@ from .resources.agents import AsyncAgentsResource
 from .resources.analytics import AsyncAnalyticsResource
 from .resources.config import AsyncConfigResource
 from .resources.contacts import AsyncContactsResource
+from .resources.custom_fields import AsyncCustomFieldsResource
 from .resources.departments import AsyncDepartmentsResource
 from .resources.inquiries import AsyncInquiriesResource
 from .resources.messages import AsyncMessagesResource
@@ -139,6 +140,7 @@ class AsyncLivechatClient:
         self.visitors = AsyncVisitorsResource(self)
         self.contacts = AsyncContactsResource(self)
         self.triggers = AsyncTriggersResource(self)
+        self.custom_fields = AsyncCustomFieldsResource(self)
         self.analytics = AsyncAnalyticsResource(self)
 
     def with_options(

@@ -21,7 +21,7 @@ where each goes (:class:`Parts`); the decorator adds the method, route, auth and
 Everything else is derived from the declaration: the async and sync resource methods
 (``_async/resources/_base.py`` binds them with the same ``ParamSpec``-typed signature), the
 redaction of secret path segments in logs (:func:`secret_path_pattern`), the request-shape,
-validation and contract test rows (``tests/unit/test_declarations.py``) and the README's method
+validation and contract test rows (``tests/unit/test_declarations.py``) and the docs' method
 table (``scripts/method_table.py``).
 
 ``**options`` ends every signature so that type checkers and IDEs see the per-call options

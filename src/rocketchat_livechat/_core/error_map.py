@@ -99,6 +99,13 @@ CODE_CLASSES: dict[str, type[e.APIStatusError]] = {
     "error-contact-manager-not-found": e.ContactManagerNotFoundError,
     "error-contact-has-no-conflicts": e.ContactHasNoConflictsError,
     "error-invalid-contact": e.InvalidContactError,
+    "error-invalid-contact-manager": e.ContactManagerNotFoundError,  # not a livechat agent
+    "error-invalid-contact-data": e.InvalidTokenError,  # omnichannel/contact: empty token
+    # custom-fields.save / .delete (omnichannel/customField.ts): plain failure texts
+    "Custom Field Not found": e.CustomFieldNotFoundError,
+    "Custom field not found": e.CustomFieldNotFoundError,
+    "custom-field-not-found": e.CustomFieldNotFoundError,
+    "Custom Field already exists": e.CustomFieldExistsError,
     "Webhook_URL_not_set": e.WebhookTestError,
     "error-invalid-webhook-response": e.WebhookTestError,
     "Invalid service": e.SmsRefusedError,

@@ -1,6 +1,6 @@
 """Retry decisions: which failures are retried, and how long to wait first.
 
-Rules (the README's "Retries, rate limits and timeouts"):
+Rules (docs/guides/errors-and-retries.md, "Retries, rate limits and timeouts"):
 
 * connection failures before the request was sent are always safe to retry;
 * a failure after the request may have reached the server is retried only for idempotent

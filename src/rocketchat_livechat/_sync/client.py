@@ -25,6 +25,7 @@ from .resources.agents import AgentsResource
 from .resources.analytics import AnalyticsResource
 from .resources.config import ConfigResource
 from .resources.contacts import ContactsResource
+from .resources.custom_fields import CustomFieldsResource
 from .resources.departments import DepartmentsResource
 from .resources.inquiries import InquiriesResource
 from .resources.messages import MessagesResource
@@ -140,6 +141,7 @@ class LivechatClient:
         self.visitors = VisitorsResource(self)
         self.contacts = ContactsResource(self)
         self.triggers = TriggersResource(self)
+        self.custom_fields = CustomFieldsResource(self)
         self.analytics = AnalyticsResource(self)
 
     def with_options(

@@ -48,6 +48,22 @@ def _custom_field_names(
     callback=_custom_field_names,
     help="Define this visitor custom field, as Omnichannel > Custom Fields does (repeatable).",
 )
+@click.option(
+    "--widget",
+    "widget",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[DIR]",
+    help="Serve the official Livechat widget at /livechat (demo page: /livechat/demo): DIR is "
+    "the build/ folder of npm @rocket.chat/livechat; without DIR, the one --install-widget put "
+    "in the cache.",
+)
+@click.option(
+    "--install-widget",
+    is_flag=True,
+    help="With --widget and no DIR: install the widget into the cache with npm if it is not there.",
+)
 def serve(
     host: str,
     port: int,
@@ -56,6 +72,8 @@ def serve(
     admin_password: str | None,
     no_rate_limit: bool,
     custom_fields: tuple[str, ...],
+    widget: str | None,
+    install_widget: bool,
 ) -> None:
     """Run the embedded Rocket.Chat-compatible livechat server (REST + realtime) until Ctrl-C."""
     from ..server._main import serve as run_server
@@ -69,6 +87,12 @@ def serve(
         argv.append("--no-rate-limit")
     for name in custom_fields:
         argv += ["--custom-field", name]
+    if widget is not None:
+        from ._widget import widget_dir
+
+        argv += ["--widget", str(widget_dir(Path(widget) if widget else None, install_widget))]
+    elif install_widget:
+        raise click.UsageError("--install-widget goes with --widget")
     click.get_current_context().exit(run_server(argv))
 
 

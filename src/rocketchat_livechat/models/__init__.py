@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         AgentOverviewColumn,
         AgentOverviewRow,
         AgentsStatus,
+        ChartData,
         ChatsChart,
         DepartmentChats,
         OverviewItem,
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
         ContactVisitor,
         ContactVisitorSource,
     )
-    from .custom_field import CustomFieldResult
+    from .custom_field import CustomFieldDefinition, CustomFieldResult
     from .department import (
         AgentDepartment,
         Department,
@@ -90,6 +91,7 @@ _LAZY = {
     "AgentsStatus": "analytics",
     "AppearanceSetting": "config",
     "Attachment": "message",
+    "ChartData": "analytics",
     "ChatsChart": "analytics",
     "ClosedRoom": "room",
     "ConfigCustomField": "config",
@@ -106,6 +108,7 @@ _LAZY = {
     "ContactPhone": "contact",
     "ContactVisitor": "contact",
     "ContactVisitorSource": "contact",
+    "CustomFieldDefinition": "custom_field",
     "CustomFieldResult": "custom_field",
     "DefaultAgent": "inquiry",
     "DeletedAgentMessage": "message",
@@ -172,6 +175,7 @@ __all__ = [
     "AgentsStatus",
     "AppearanceSetting",
     "Attachment",
+    "ChartData",
     "ChatsChart",
     "ClosedRoom",
     "ConfigCustomField",
@@ -188,6 +192,7 @@ __all__ = [
     "ContactPhone",
     "ContactVisitor",
     "ContactVisitorSource",
+    "CustomFieldDefinition",
     "CustomFieldResult",
     "DefaultAgent",
     "DeletedAgentMessage",

@@ -12,6 +12,7 @@ __all__ = [
     "AgentOverviewColumn",
     "AgentOverviewRow",
     "AgentsStatus",
+    "ChartData",
     "ChatsChart",
     "DepartmentChats",
     "OverviewItem",
@@ -48,6 +49,16 @@ class AgentOverview(RocketChatModel):
 
     head: list[AgentOverviewColumn] = Field(default_factory=list)
     data: list[AgentOverviewRow] = Field(default_factory=list)
+
+
+class ChartData(RocketChatModel):
+    """``dashboards/charts-data``: one point per hour (one day asked) or per day; labels are
+    ``"1AM-1AM"`` (Rocket.Chat's own spelling of the hour from 1 AM) or ``"10/15"``; times in
+    seconds. Empty lists when the server cannot compute the chart."""
+
+    chart_label: str = ""
+    data_labels: list[str] = Field(default_factory=list)
+    data_points: list[float] = Field(default_factory=list)
 
 
 class ChatsChart(RocketChatModel):

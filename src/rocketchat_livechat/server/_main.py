@@ -23,6 +23,7 @@ from .runner import (
     uvicorn_config,
 )
 from .state import ServerState
+from .widget import WIDGET_PACKAGE, WIDGET_RC_LINE, WIDGET_VERSION, WidgetBuild, WidgetError
 
 PASSWORD_ENV = "ROCKETCHAT_ADMIN_PASSWORD"
 
@@ -68,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=custom_field_name,
         help="define this visitor custom field (repeatable)",
     )
+    parser.add_argument(
+        "--widget",
+        metavar="DIR",
+        help="serve the official Livechat widget build (npm @rocket.chat/livechat's build/)",
+    )
     return parser
 
 
@@ -91,6 +97,11 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 def serve(argv: list[str] | None = None) -> int:
     """Run until Ctrl-C / SIGTERM; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    try:
+        widget = None if args.widget is None else WidgetBuild.load(args.widget)
+    except WidgetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         sock = bind_socket(args.host, args.port)
@@ -119,8 +130,13 @@ def serve(argv: list[str] | None = None) -> int:
             print(f"Admin: {args.admin_username} / {created_password} (generated; shown once)")
         else:
             print(f"Admin: {args.admin_username} (password {source})")
+        if widget is not None:
+            print(
+                f"Widget: {url}/livechat (npm {WIDGET_PACKAGE} {WIDGET_VERSION}, a client for "
+                f"Rocket.Chat up to {WIDGET_RC_LINE}); try it on {url}/livechat/demo"
+            )
         sys.stdout.flush()
-        config = uvicorn_config(state)
+        config = uvicorn_config(state, widget)
         config.load()  # imports the protocol modules: long-lived too
         # Everything alive now lives as long as the process: keep it out of the collector's
         # full passes, which otherwise took ~10 ms (a latency spike) every second under load.

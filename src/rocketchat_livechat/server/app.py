@@ -1,4 +1,5 @@
-"""The Starlette application: REST under ``/api``, file downloads, DDP at ``/websocket``.
+"""The Starlette application: REST under ``/api``, file downloads, DDP at ``/websocket``, the
+official widget at ``/livechat``.
 
 ``create_app(state)`` wires a :class:`~.state.ServerState` (kept at ``app.state.livechat``) to
 the routes. The caller owns the state and closes it after the app stops.
@@ -16,13 +17,14 @@ from starlette.requests import Request
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import ddp, files
+from . import ddp, files, sounds
 from .api import API_PREFIX, ApiRouter, dispatch
 from .responses import json_response
 from .routes import ROUTE_GROUPS
 from .routes.avatar import ROUTES as AVATAR_ROUTES
 from .routes.info import info
 from .state import ServerState
+from .widget import WidgetBuild, widget_routes
 
 log = logging.getLogger("rocketchat_livechat.server")
 
@@ -75,8 +77,8 @@ class _ApiV1:
         await self.app(scope, receive, send)
 
 
-def create_app(state: ServerState) -> Starlette:
-    """Build the ASGI app serving ``state``."""
+def create_app(state: ServerState, widget: WidgetBuild | None = None) -> Starlette:
+    """Build the ASGI app serving ``state`` (and the official ``widget`` at ``/livechat``)."""
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -94,6 +96,8 @@ def create_app(state: ServerState) -> Starlette:
             Route("/api/info/", info, methods=["GET"]),
             Route("/file-upload/{file_id}/{name:path}", files.download, methods=["GET", "HEAD"]),
             *AVATAR_ROUTES,
+            *sounds.ROUTES,
+            *widget_routes(widget),
             WebSocketRoute("/websocket", ddp.websocket_endpoint),
         ],
     )

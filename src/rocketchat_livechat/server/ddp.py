@@ -282,12 +282,14 @@ class DDPSession:
         return _VOID
 
     def _notify_room(self, params: list[Any]) -> Any:
-        """Typing: only ``<rid>/user-activity``, by the room's visitor or an agent in it."""
+        """Typing, by the room's visitor or an agent in it: ``<rid>/user-activity`` and the
+        deprecated ``<rid>/typing`` (the 7.x widget's), each re-emitted as the other as
+        ``notifications.module.ts`` keeps them compatible (7.x)."""
         if len(params) < 3 or not isinstance(params[0], str):
             return _VOID
         rid, _, kind = params[0].partition("/")
         room = self.state.store.rooms.get(rid)
-        if kind != "user-activity" or room is None:
+        if kind not in ("user-activity", "typing") or room is None:
             return _VOID
         extras = params[3] if len(params) > 3 and isinstance(params[3], dict) else {}
         by_visitor = _is_visitor_of(room, extras.get("token"))
@@ -296,12 +298,24 @@ class DDPSession:
             and self._can_access(room)
             and params[1] == self.user.get("username")
         )
-        if by_visitor or by_user:
-            args = list(params[1:])
-            if self._subscribed("stream-notify-room", params[0]):
-                self._own[id(args)] = args
-            self.state.broadcaster.publish("stream-notify-room", params[0], args)
+        if not (by_visitor or by_user):
+            return _VOID
+        name, activity = params[1], params[2]
+        if kind == "typing":
+            extra = params[3] if len(params) > 3 else None
+            self._publish_own(
+                f"{rid}/user-activity", [name, ["user-typing"] if activity else [], extra]
+            )
+        elif isinstance(activity, list) and (not activity or "user-typing" in activity):
+            self._publish_own(f"{rid}/typing", [name, "user-typing" in activity])
+        self._publish_own(params[0], list(params[1:]))
         return _VOID
+
+    def _publish_own(self, event_name: str, args: list[Any]) -> None:
+        """Publish on ``stream-notify-room``; not echoed to this connection (Rocket.Chat's)."""
+        if self._subscribed("stream-notify-room", event_name):
+            self._own[id(args)] = args
+        self.state.broadcaster.publish("stream-notify-room", event_name, args)
 
     def _send_message(self, params: list[Any]) -> Any:
         """An agent's message (``sendMessage [{_id?, rid, msg}]``)."""

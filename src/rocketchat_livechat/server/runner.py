@@ -10,7 +10,9 @@ It listens on ``host`` (127.0.0.1) and ``port`` (0 = a free port), keeps data in
 (a temporary directory removed on exit when ``None``) and stops cleanly on exit. Like the CLI it
 starts with an offline e-mail set and defines the visitor ``custom_fields`` it is given.
 ``webhook_retry_delay`` (seconds) spaces the CRM webhook attempts for tests; by default they
-are ``4 × Livechat_http_timeout`` apart, as in Rocket.Chat.
+are ``4 × Livechat_http_timeout`` apart, as in Rocket.Chat. ``widget_dir`` (the ``build/``
+folder of npm ``@rocket.chat/livechat``) serves the official widget at ``/livechat``; a missing or
+broken build raises :class:`~.widget.WidgetError` at start.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from . import auth
 from .app import create_app
 from .services import users
 from .state import ServerState
+from .widget import WidgetBuild
 
 ADMIN_EMAIL_DOMAIN = "localhost"
 #: Seeded on first start. A deliberate difference: Rocket.Chat's default is "" (offline
@@ -120,10 +123,12 @@ def seed(state: ServerState, custom_fields: Iterable[str] = ()) -> None:
     _define_custom_fields(state, custom_fields)
 
 
-def uvicorn_config(state: ServerState, **options: Any) -> uvicorn.Config:
+def uvicorn_config(
+    state: ServerState, widget: WidgetBuild | None = None, **options: Any
+) -> uvicorn.Config:
     """The uvicorn configuration used by the CLI and :class:`EmbeddedServer`."""
     return uvicorn.Config(
-        create_app(state),
+        create_app(state, widget),
         ws="websockets-sansio",
         lifespan="on",
         log_level="warning",
@@ -147,6 +152,7 @@ class EmbeddedServer:
         settings: Mapping[str, Any] | None = None,
         custom_fields: Sequence[str] = (),
         webhook_retry_delay: float | None = None,
+        widget_dir: str | Path | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -158,6 +164,8 @@ class EmbeddedServer:
         self._custom_fields = tuple(custom_fields)
         #: seconds between CRM webhook attempts; ``None`` = Rocket.Chat's 4 × timeout
         self.webhook_retry_delay = webhook_retry_delay
+        #: the official widget's ``build/`` folder, served at ``/livechat`` (checked at start)
+        self.widget_dir = widget_dir
         self._state: ServerState | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -186,6 +194,7 @@ class EmbeddedServer:
         """Bind, start serving in a background thread and wait until ready."""
         if self._thread is not None:
             raise RuntimeError("server already started")
+        widget = None if self.widget_dir is None else WidgetBuild.load(self.widget_dir)
         sock = bind_socket(self.host, self.port)
         self._url = server_url(sock)
         state = ServerState.open(self._data_dir, rate_limit=self.rate_limit)
@@ -195,7 +204,7 @@ class EmbeddedServer:
         ensure_admin(state, self.admin_username, self.admin_password)
         state.webhooks.retry_delay = self.webhook_retry_delay
         self._state = state
-        server = uvicorn.Server(uvicorn_config(state))
+        server = uvicorn.Server(uvicorn_config(state, widget))
         self._server = server
         self._thread = threading.Thread(
             target=lambda: asyncio.run(server.serve(sockets=[sock])),

@@ -102,6 +102,7 @@ DEFAULTS: dict[str, Any] = {
     "Livechat_clear_local_storage_when_chat_ended": False,
     "Livechat_hide_system_messages": ["uj", "ul", "livechat-close"],
     "Livechat_widget_logo": "",
+    "Livechat_AllowedDomainsList": "",
     "Livechat_hide_watermark": False,
     "Livechat_hide_expand_chat": False,
     "Livechat_waiting_queue": False,

@@ -20,3 +20,4 @@ class AsyncAnalyticsResource(AsyncResource):
     get_chats_per_department_chart = AsyncEndpointMethod(analytics.get_chats_per_department_chart)
     get_timings_chart = AsyncEndpointMethod(analytics.get_timings_chart)
     get_agents_status_chart = AsyncEndpointMethod(analytics.get_agents_status_chart)
+    get_chart_data = AsyncEndpointMethod(analytics.get_chart_data)

@@ -16,3 +16,4 @@ class AsyncContactsResource(AsyncResource):
     get_contact_history = AsyncEndpointMethod(contacts.get_contact_history)
     get_contact_channels = AsyncEndpointMethod(contacts.get_contact_channels)
     delete_contact = AsyncEndpointMethod(contacts.delete_contact)
+    register_legacy_contact = AsyncEndpointMethod(contacts.register_legacy_contact)

@@ -21,6 +21,7 @@ GROUPS = (
     "visitors",
     "contacts",
     "triggers",
+    "custom_fields",
     "analytics",
 )
 

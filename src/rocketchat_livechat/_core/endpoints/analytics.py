@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         AgentChats,
         AgentOverview,
         AgentsStatus,
+        ChartData,
         ChatsChart,
         DepartmentChats,
         OverviewItem,
@@ -33,6 +34,7 @@ else:
     AgentChats = lazy_model("AgentChats")
     AgentOverview = lazy_model("AgentOverview")
     AgentsStatus = lazy_model("AgentsStatus")
+    ChartData = lazy_model("ChartData")
     ChatsChart = lazy_model("ChatsChart")
     DepartmentChats = lazy_model("DepartmentChats")
     OverviewItem = lazy_model("OverviewItem")
@@ -48,6 +50,8 @@ AgentOverviewName = Literal[
     "Avg_response_time",
     "Avg_reaction_time",
 ]
+#: ``charts-data`` (``ChartData.isActionAllowed``) allows the agent overview's seven names
+ChartName = AgentOverviewName
 OVERVIEW_NAMES = ("Conversations", "Productivity")
 AGENT_OVERVIEW_NAMES = (
     "Total_conversations",
@@ -405,3 +409,48 @@ def get_agents_status_chart(
 ) -> Parts:
     """Livechat agents (of a department) by presence; ``None`` when there is no such agent."""
     return Parts(params={"departmentId": v.optional_str("department_id", department_id)})
+
+
+@endpoint(
+    "GET",
+    "livechat/analytics/dashboards/charts-data",
+    parse=parsing.whole(ChartData),
+    auth="user",
+    idempotent=True,
+    schema="isGETLivechatAnalyticsDashboardsChartDataParams",
+    samples=[
+        Sample(
+            ("Total_conversations", _DAY, _TO),
+            response={
+                "chartLabel": "Total_conversations",
+                "dataLabels": ["10/1", "10/2"],
+                "dataPoints": [3, 0],
+            },
+        ),
+        Sample(
+            ("Avg_chat_duration", _DAY, _DAY),
+            {"department_id": "dep-1"},
+            response={"chartLabel": "Avg_chat_duration", "dataLabels": [], "dataPoints": []},
+        ),
+    ],
+)
+def get_chart_data(
+    name: ChartName,
+    start: str | datetime,
+    end: str | datetime,
+    *,
+    department_id: str | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """One figure per day from ``start``'s day to ``end``'s, or per hour when they are the same
+    day: conversations started, agents' messages, or the average chat duration, first response,
+    best first response, response and reaction times (seconds) of those conversations."""
+    return Parts(
+        params={
+            "chartName": v.one_of("name", name, AGENT_OVERVIEW_NAMES),
+            "start": _date("start", start),
+            "end": _date("end", end),
+            "departmentId": v.optional_str("department_id", department_id),
+        },
+        arguments={"chartName": "name"},
+    )

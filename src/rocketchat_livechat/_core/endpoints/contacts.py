@@ -7,7 +7,10 @@ Rocket.Chat: ``apps/meteor/app/livechat/server/api/v1/contact.ts`` and
 (agents, monitors, managers, admins) and ``delete-livechat-contact``. Every route is community
 (no license check). Rocket.Chat makes a contact for a visitor the first time a room is opened
 for it from a source (the widget, the REST API, an app); its channels record those sources.
-The legacy visitor-based ``omnichannel/contact`` routes are not declared.
+The legacy visitor-based ``POST omnichannel/contact`` (``registerContact``, still served by
+7.x/8.x in ``apps/meteor/server/api/v1/omnichannel/contact.ts``) is
+:func:`register_legacy_contact`; its ``GET`` and ``contact.search`` (not in the reference's
+community part) are not declared.
 """
 
 from __future__ import annotations
@@ -97,6 +100,61 @@ def _search_parser() -> Parser[Page[Contact]]:
         return found.model_copy(update={"count": len(found.items)})
 
     return Parser(parse, inner.returns)
+
+
+@endpoint(
+    "POST",
+    "omnichannel/contact",
+    parse=parsing.text_under("contact"),
+    auth="user",
+    samples=[
+        Sample(("tok-1", "Alice"), response={"contact": "visitor-1"}),
+        Sample(
+            ("tok-1", "Alice"),
+            {
+                "email": "alice@example.com",
+                "phone": "",
+                "username": "alice",
+                "custom_fields": {"cpf": "123"},
+                "contact_manager": "jane",
+            },
+            response={"contact": "visitor-1"},
+        ),
+    ],
+)
+def register_legacy_contact(
+    token: str,
+    name: str,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    username: str | None = None,
+    custom_fields: Mapping[str, Any] | None = None,
+    contact_manager: str | None = None,
+    **options: Unpack[CallOptions],
+) -> Parts:
+    """Register or update the *visitor* with this token (``view-l-room``); returns its
+    ``_id``. A visitor is found by token, else by ``email`` (it then takes this token), else
+    created (``username``, default ``guest-<n>``). Its name, ``custom_fields`` (visitor-scope;
+    the stored ones are replaced, unknown keys ignored), e-mail, phone and contact manager are
+    overwritten: an omitted ``email`` or ``contact_manager`` (an agent's *username*) is removed,
+    ``phone=""`` removes the phone. Every room of the visitor is renamed. Refusals:
+    :class:`~rocketchat_livechat.errors.ContactManagerNotFoundError`,
+    :class:`~rocketchat_livechat.errors.InvalidCustomFieldError`."""
+    manager = v.optional_str("contact_manager", contact_manager)
+    if phone is not None and not isinstance(phone, str):
+        raise InvalidArgumentError("phone", f"expected a string, got {type(phone).__name__}")
+    return Parts(
+        json=json_body(
+            token=v.required_str("token", token),
+            name=v.required_str("name", name),
+            email=v.optional_str("email", email),
+            phone=phone,
+            username=v.optional_str("username", username),
+            customFields=_custom_fields(custom_fields),
+            contactManager=None if manager is None else {"username": manager},
+        )
+    )
 
 
 @endpoint(

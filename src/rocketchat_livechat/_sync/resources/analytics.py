@@ -21,3 +21,4 @@ class AnalyticsResource(Resource):
     get_chats_per_department_chart = EndpointMethod(analytics.get_chats_per_department_chart)
     get_timings_chart = EndpointMethod(analytics.get_timings_chart)
     get_agents_status_chart = EndpointMethod(analytics.get_agents_status_chart)
+    get_chart_data = EndpointMethod(analytics.get_chart_data)

@@ -17,3 +17,4 @@ class ContactsResource(Resource):
     get_contact_history = EndpointMethod(contacts.get_contact_history)
     get_contact_channels = EndpointMethod(contacts.get_contact_channels)
     delete_contact = EndpointMethod(contacts.delete_contact)
+    register_legacy_contact = EndpointMethod(contacts.register_legacy_contact)

@@ -14,9 +14,9 @@ from typing import Any
 from ..api import Context, Result, RouteGroup
 from ..errors import Failure, PlainError
 from ..responses import json_response
-from ..services import analytics, dashboards
+from ..services import analytics, chart_data, dashboards
 from ..state import ServerState
-from ..validation import STRING, obj
+from ..validation import STRING, obj, rest_typings
 
 routes = RouteGroup()
 
@@ -110,3 +110,21 @@ for _path, _compute in (
 async def agents_status(ctx: Context) -> Result:
     """``{success: true}`` alone when no agent matches (the aggregation's ``[0]`` is undefined)."""
     return dashboards.agents_status(ctx.state, ctx.params.get("departmentId")) or {}
+
+
+CHART_DATA_QUERY = rest_typings("isGETLivechatAnalyticsDashboardsChartDataParams")
+
+
+@routes.get(
+    "livechat/analytics/dashboards/charts-data",
+    auth=True,
+    permissions=_MANAGER,
+    schema=CHART_DATA_QUERY,
+    typed=True,
+)
+async def charts_data(ctx: Context) -> Result:
+    """``apps/meteor/server/api/v1/omnichannel/dashboards.ts`` (a typed route)."""
+    p: dict[str, Any] = ctx.params
+    return chart_data.chart_data(
+        ctx.state, p["chartName"], p["start"], p["end"], p.get("departmentId")
+    )

@@ -7,6 +7,9 @@ Source: ``apps/meteor/app/livechat/server/api/v1/contact.ts``; request schemas
 ``isGETOmnichannelContactsCheckExistenceProps``, ``isGETOmnichannelContactHistoryProps``,
 ``isGETOmnichannelContactsChannelsProps``, ``isPOSTOmnichannelContactDeleteProps``).
 All of them are community routes (no license check). The logic is in ``services/contacts.py``.
+The legacy visitor-based ``POST omnichannel/contact`` (``apps/meteor/server/api/v1/omnichannel/
+contact.ts``, ``view-l-room``) runs a Meteor ``check`` in its handler (rest-typings'
+``isPOSTOmnichannelContactProps`` is not applied to it): ``services/visitor_contacts.py``.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from typing import Any
 
 from ..api import Context, RouteGroup
 from ..errors import NotFound, PlainError
-from ..services import contacts
-from ..validation import BOOLEAN, NUMBER, STRING, obj
+from ..services import contacts, visitor_contacts
+from ..validation import BOOLEAN, NUMBER, STRING, Maybe, check, obj
 from ._common import pagination, sort_spec
 
 routes = RouteGroup()
@@ -75,6 +78,18 @@ HISTORY_QUERY = obj(
     ("contactId",),
 )
 CHANNELS_QUERY = obj({"contactId": STRING}, ("contactId",))
+
+#: ``check(this.bodyParams, ...)`` of ``POST omnichannel/contact``
+LEGACY_CONTACT_BODY = {
+    "_id": Maybe(str),
+    "token": str,
+    "name": str,
+    "email": Maybe(str),
+    "phone": Maybe(str),
+    "username": Maybe(str),
+    "customFields": Maybe(dict),
+    "contactManager": Maybe({"username": str}),
+}
 
 _VIEW = ("view-livechat-contact",)
 _UPDATE = ("update-livechat-contact",)
@@ -193,3 +208,10 @@ async def delete_contact(ctx: Context) -> dict[str, Any]:
     except PlainError as error:
         raise NotFound(error.message) from None
     return {}
+
+
+@routes.post("omnichannel/contact", auth=True, permissions=("view-l-room",))
+async def register_contact(ctx: Context) -> dict[str, Any]:
+    """``registerContact``: the answer's ``contact`` is the visitor's id."""
+    check(ctx.params, LEGACY_CONTACT_BODY)
+    return {"contact": visitor_contacts.register(ctx.state, ctx.params)}

@@ -77,9 +77,7 @@ def register(state: ServerState, data: Mapping[str, Any], connection: Doc | None
         visitor = {**existing, **fields}
         state.store.visitors.save(visitor)
     else:
-        username = (
-            data.get("username") or f"guest-{state.settings.increment('Livechat_guest_count')}"
-        )
+        username = data.get("username") or next_username(state)
         visitor = {
             "_id": data.get("id") or object_id(),
             "username": username,
@@ -91,6 +89,11 @@ def register(state: ServerState, data: Mapping[str, Any], connection: Doc | None
     contacts.merge_registration(state, visitor, {**data, "email": email, "phone": phone})
     _refresh_open_rooms(state, visitor)
     return visitor
+
+
+def next_username(state: ServerState) -> str:
+    """``getNextVisitorUsername``: ``guest-<n>``."""
+    return f"guest-{state.settings.increment('Livechat_guest_count')}"
 
 
 def _check_department(state: ServerState, requested: Any, stored: Any) -> str | None:
