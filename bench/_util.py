@@ -175,6 +175,21 @@ def embedded_server_available() -> bool:
 @contextlib.contextmanager
 def embedded_server(startup_timeout: float = 30) -> Iterator[str]:
     """Start the embedded server in another process with an available agent; yield its URL."""
+    with embedded_server_process(startup_timeout) as (url, _):
+        yield url
+
+
+def process_status_mb(pid: int, field: str) -> float:
+    """A memory field (``VmRSS``, ``VmHWM``) of another process's ``/proc/<pid>/status``, MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+@contextlib.contextmanager
+def embedded_server_process(startup_timeout: float = 30) -> Iterator[tuple[str, int]]:
+    """As :func:`embedded_server`, yielding the URL and the server's process id."""
     if not embedded_server_available():
         raise Pending("python -m rocketchat_livechat.server does not exist yet")
     port = free_port()
@@ -184,7 +199,7 @@ def embedded_server(startup_timeout: float = 30) -> Iterator[str]:
         url = f"http://127.0.0.1:{port}"
         _wait_until_up(url, process, startup_timeout)
         bring_agent_online(url)
-        yield url
+        yield url, process.pid
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[str], timeout: float) -> None:

@@ -2,7 +2,7 @@
 
 Each client runs in its own child process against the canned server (which discards the body
 and reports how many bytes it received, so a client that sent less fails). Growth is ``VmHWM``
-after the upload minus ``VmHWM`` before it (after imports and a warm-up request). The file is
+after the upload minus ``VmHWM`` before it (after imports and a small warm-up upload). The file is
 sparse, in a temporary directory. Peers read the file into memory first, as other clients do.
 """
 
@@ -34,12 +34,16 @@ def _received(message: Any) -> int:
     return int((message.model_extra or {})["receivedBytes"])
 
 
+WARM_UP = b"warm-up"
+
+
 def ours_sync(url: str, path: str, size: int) -> dict[str, Any]:
     """``LivechatClient.room.upload_file(rid, path, token)`` (child process)."""
     from rocketchat_livechat import LivechatClient
 
     with LivechatClient(url) as client:
-        client.server_version()  # warm-up: imports, connection
+        # warm-up: imports (the answer's models too), connection
+        client.room.upload_file(RID, WARM_UP, TOKEN, filename="warm-up.bin")
         before = _util.proc_status_mb("VmHWM")
         return _growth(before, _received(client.room.upload_file(RID, path, TOKEN)), size)
 
@@ -52,7 +56,7 @@ def ours_async(url: str, path: str, size: int) -> dict[str, Any]:
 
     async def main() -> dict[str, Any]:
         async with AsyncLivechatClient(url) as client:
-            await client.server_version()
+            await client.room.upload_file(RID, WARM_UP, TOKEN, filename="warm-up.bin")
             before = _util.proc_status_mb("VmHWM")
             message = await client.room.upload_file(RID, path, TOKEN)
             return _growth(before, _received(message), size)

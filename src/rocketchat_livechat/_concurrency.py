@@ -6,20 +6,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import inspect
 import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+# asyncio (and inspect) load with the first async call: the sync client never needs them
 if TYPE_CHECKING:
+    import asyncio
+
+    import httpx2
     from websockets.asyncio.client import ClientConnection as AsyncClientConnection
     from websockets.sync.client import ClientConnection
 
 
 async def async_sleep(seconds: float) -> None:
+    import asyncio
+
     await asyncio.sleep(seconds)
 
 
@@ -29,12 +33,20 @@ def sleep(seconds: float) -> None:
 
 # --- realtime -------------------------------------------------------------------------------------
 
-AsyncEvent = asyncio.Event
+
+def AsyncEvent() -> asyncio.Event:  # the twin of threading.Event, by name
+    import asyncio
+
+    return asyncio.Event()
+
+
 Event = threading.Event
 
 
 async def async_wait(event: asyncio.Event, timeout: float) -> bool:
     """Wait until ``event`` is set or ``timeout`` seconds pass; whether it is set."""
+    import asyncio
+
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(timeout):
             await event.wait()
@@ -47,6 +59,8 @@ def wait(event: threading.Event, timeout: float) -> bool:
 
 async def async_recv(websocket: AsyncClientConnection, timeout: float) -> str | bytes:
     """The next websocket message; ``TimeoutError`` after ``timeout`` seconds of silence."""
+    import asyncio
+
     # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
     async with asyncio.timeout(timeout):
         return await websocket.recv()
@@ -58,6 +72,8 @@ def recv(websocket: ClientConnection, timeout: float) -> str | bytes:
 
 async def async_call_handler(handler: Callable[[Any], object], event: object) -> None:
     """Call an event handler; await its result when it is a coroutine (async flavour only)."""
+    import inspect
+
     outcome = handler(event)
     if inspect.isawaitable(outcome):
         await outcome
@@ -81,3 +97,48 @@ def open_websocket(uri: str, **options: Any) -> ClientConnection:
     # about a bare connect() otherwise); the stream closes it itself
     websocket: ClientConnection = connect(uri, **options).__enter__()
     return websocket
+
+
+# --- HTTP transport -------------------------------------------------------------------------------
+
+HTTP_BACKENDS = ("auto", "httpx2", "aiohttp")
+
+
+def _backend(name: object, *, aiohttp_ok: bool) -> str:
+    """The backend ``name`` stands for ("auto" resolved), after checking it (before any I/O)."""
+    import importlib.util
+
+    from .errors import InvalidArgumentError
+
+    if name not in HTTP_BACKENDS:
+        raise InvalidArgumentError("http_backend", f"expected one of {', '.join(HTTP_BACKENDS)}")
+    installed = importlib.util.find_spec("aiohttp") is not None
+    if name == "aiohttp" and not aiohttp_ok:
+        raise InvalidArgumentError("http_backend", "aiohttp serves only AsyncLivechatClient")
+    if name == "aiohttp" and not installed:
+        raise InvalidArgumentError(
+            "http_backend", "aiohttp is not installed: pip install 'rocketchat-livechat[aiohttp]'"
+        )
+    if name == "auto":
+        return "aiohttp" if installed and aiohttp_ok else "httpx2"
+    return str(name)
+
+
+def async_http_transport(
+    backend: object, given: httpx2.AsyncBaseTransport | None, *, verify: bool
+) -> httpx2.AsyncBaseTransport | None:
+    """The transport to use: ``given``, else the one ``http_backend`` picks (aiohttp's pool:
+    "auto" when aiohttp is installed), or ``None`` for httpx2's own."""
+    if _backend(backend, aiohttp_ok=True) == "httpx2" or given is not None:
+        return given
+    from ._aiohttp import AiohttpTransport
+
+    return AiohttpTransport(verify=verify)
+
+
+def http_transport(
+    backend: object, given: httpx2.BaseTransport | None, *, verify: bool
+) -> httpx2.BaseTransport | None:
+    """The sync client uses ``given`` or httpx2's own transport ("auto" and "httpx2" mean it)."""
+    _backend(backend, aiohttp_ok=False)
+    return given

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ["overhead", "upload", "bot"]
+SCENARIOS = ["overhead", "upload", "bot", "webhook"]
 
 
 @pytest.fixture(scope="module")

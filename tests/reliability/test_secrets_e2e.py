@@ -113,8 +113,10 @@ class Session:
         url, proxied = self.url, self.proxy.url
         async with (
             AsyncLivechatClient(url) as admin,
-            AsyncLivechatClient(url) as agent,
-            AsyncLivechatClient(url) as visitor,
+            # both HTTP backends: the default (aiohttp) and httpx2's own, whose httpcore2 logs
+            # every request at debug level
+            AsyncLivechatClient(url, http_backend="httpx2") as agent,
+            AsyncLivechatClient(url, http_backend="httpx2") as visitor,
             AsyncLivechatClient(proxied, timeout=0.5, max_rate_limit_wait=0.2) as flaky,
         ):
             self.rec.sdk_reprs += [repr(c) for c in (admin, agent, visitor, flaky)]

@@ -83,3 +83,38 @@ def test_counter_and_persistence(tmp_path: Path) -> None:
 def test_matches(flt: dict[str, object], expected: bool) -> None:
     doc = {"name": "bob", "roles": ["user", "admin"], "n": 3}
     assert matches(doc, flt) is expected
+
+
+def _contact(_id: str, *visitor_ids: str) -> dict[str, object]:
+    return {"_id": _id, "channels": [{"visitor": {"visitorId": v}} for v in visitor_ids]}
+
+
+def test_list_index_answers_equality_through_a_list(store: Store) -> None:
+    key = "channels.visitor.visitorId"
+    store.contacts.insert(_contact("c2", "v1", "v2"))
+    store.contacts.insert(_contact("c1", "v1"))
+    store.contacts.insert(_contact("c3"))
+    assert [c["_id"] for c in store.contacts.find({key: "v1"})] == ["c2", "c1"]  # table order
+    assert [c["_id"] for c in store.contacts.find({key: "v1", "_id": "c1"})] == ["c1"]
+    store.contacts.update("c2", {"$set": {"channels": [{"visitor": {"visitorId": "v3"}}]}})
+    store.contacts.update("c3", {"$push": {"channels": {"visitor": {"visitorId": "v1"}}}})
+    assert [c["_id"] for c in store.contacts.find({key: "v1"})] == ["c1", "c3"]
+    assert [c["_id"] for c in store.contacts.find({key: "v3"})] == ["c2"]
+    store.contacts.save(_contact("c1", "v4"))
+    store.contacts.delete("c3")
+    assert store.contacts.find({key: "v1"}) == []
+    assert [c["_id"] for c in store.contacts.find({key: "v4"})] == ["c1"]
+
+
+def test_list_index_is_filled_for_a_database_written_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = Store(path)
+    old.contacts.insert(_contact("c1", "v1"))
+    old._conn.execute("DROP TABLE contacts__c_channels__visitor__visitorId")  # as before the index
+    old.close()
+    reopened = Store(path)
+    try:
+        found = reopened.contacts.find({"channels.visitor.visitorId": "v1"})
+        assert [c["_id"] for c in found] == ["c1"]
+    finally:
+        reopened.close()

@@ -281,19 +281,31 @@ def test_redirect_loops_end(driver: Driver) -> None:
 # --- TLS -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cls", [LivechatClient, AsyncLivechatClient])
-def test_tls_verification_is_on_by_default(cls: type[Any]) -> None:
-    client = cls("https://rc.test")
-    context = client._http._transport._pool._ssl_context
+CLIENTS = [
+    (LivechatClient, "auto"),
+    (AsyncLivechatClient, "httpx2"),
+    (AsyncLivechatClient, "aiohttp"),
+]
+
+
+def _ssl_context(client: Any) -> ssl.SSLContext:
+    transport = client._http._transport
+    pool = getattr(transport, "_pool", None)  # httpx2's own transport, else the aiohttp one
+    return pool._ssl_context if pool is not None else transport._ssl  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("cls", "backend"), CLIENTS)
+def test_tls_verification_is_on_by_default(cls: type[Any], backend: str) -> None:
+    context = _ssl_context(cls("https://rc.test", http_backend=backend))
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname is True
 
 
-@pytest.mark.parametrize("cls", [LivechatClient, AsyncLivechatClient])
-def test_verify_false_warns(cls: type[Any], caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize(("cls", "backend"), CLIENTS)
+def test_verify_false_warns(cls: type[Any], backend: str, caplog: pytest.LogCaptureFixture) -> None:
     with pytest.warns(UserWarning, match=r"verification is disabled \(verify=False\)"):
-        client = cls("https://rc.test", verify=False)
-    assert client._http._transport._pool._ssl_context.verify_mode == ssl.CERT_NONE
+        client = cls("https://rc.test", verify=False, http_backend=backend)
+    assert _ssl_context(client).verify_mode == ssl.CERT_NONE
     assert "TLS certificate verification is disabled" in caplog.text
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,6 +217,8 @@ class DownloadSink:
         self.total = total
         if self._path is not None:
             if self._temp is None:
+                import tempfile  # loaded with the first download to a path
+
                 self._temp = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by commit/abort)
                     dir=self._path.parent,
                     prefix=f".{self._path.name}.",

@@ -8,9 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx2
+from typing import TYPE_CHECKING, Any
 
 from .. import errors as e
 from .error_map import build_error
@@ -19,6 +17,13 @@ from .redact import REDACTED, is_secret, redact_url
 from .request import Call, Request
 from .retry import server_retry_after
 from .uploads import ProgressReader
+
+if TYPE_CHECKING:
+    import httpx2
+else:
+    from .lazy import LazyModule
+
+    httpx2 = LazyModule("httpx2")
 
 SECRET_HEADERS = ("x-auth-token", "x-user-id", "x-visitor-token", "authorization", "cookie")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -40,9 +45,38 @@ class Credentials:
         return {"X-User-Id": self.user_id, "X-Auth-Token": self.auth_token}
 
 
+class UrlCache:
+    """The absolute URL of each relative path a client calls, parsed once: httpx2 parses a
+    ``str`` URL on every request (twice against a base URL); an ``httpx2.URL`` it reuses."""
+
+    MAX_ENTRIES = 1024  # then it starts over (ids in paths make the set of paths open-ended)
+
+    __slots__ = ("_base", "_urls")
+
+    def __init__(self, base: httpx2.URL) -> None:
+        self._base = base
+        self._urls: dict[str, httpx2.URL] = {}
+
+    def __call__(self, relative: str) -> httpx2.URL:
+        url = self._urls.get(relative)
+        if url is None:
+            if len(self._urls) >= self.MAX_ENTRIES:
+                self._urls.clear()
+            url = self._urls[relative] = self._merge(relative)
+        return url
+
+    def _merge(self, relative: str) -> httpx2.URL:
+        """As ``httpx2.Client`` merges a URL with its ``base_url`` (which ends in ``/``)."""
+        url = httpx2.URL(relative)
+        if not url.is_relative_url:
+            return url
+        return self._base.copy_with(raw_path=self._base.raw_path + url.raw_path.lstrip(b"/"))
+
+
 def request_kwargs(
     request: Request,
     *,
+    urls: UrlCache,
     credentials: Credentials | None,
     timeout: httpx2.Timeout,
     reader: ProgressReader | None,
@@ -60,7 +94,7 @@ def request_kwargs(
         headers.update(credentials.headers())
     kwargs: dict[str, Any] = {
         "method": request.method,
-        "url": request.api_prefix + request.path,
+        "url": urls(request.api_prefix + request.path),
         "params": request.params or None,
         "headers": headers,
         "extensions": {"timeout": timeout.as_dict()},

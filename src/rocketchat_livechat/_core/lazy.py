@@ -13,6 +13,7 @@ imports ``rocketchat_livechat.models`` (and pydantic) the first time a call is p
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -51,3 +52,20 @@ def resolve(model: T) -> T:
     """The model class itself, whether given directly or as a :class:`LazyModel` (type checkers
     see the class in both cases: the endpoint modules import it under ``TYPE_CHECKING``)."""
     return model.resolve() if isinstance(model, LazyModel) else model
+
+
+class LazyModule:
+    """Stands for the module ``name``, imported on the first attribute read (``httpx2``: the
+    client modules import it so, and ``from rocketchat_livechat import LivechatClient`` stays
+    cheap until a client is made)."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+    def __repr__(self) -> str:
+        return f"<lazy module {self._name}>"

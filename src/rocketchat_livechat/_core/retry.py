@@ -18,7 +18,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 
 from .backoff import backoff_delay
 
@@ -124,6 +123,8 @@ def _parse_retry_after(value: str, now: Callable[[], float]) -> float | None:
     except ValueError:
         pass
     try:
+        from email.utils import parsedate_to_datetime  # rare (an HTTP-date): loaded then
+
         return max(0.0, parsedate_to_datetime(value).timestamp() - now())
     except (TypeError, ValueError):
         return None

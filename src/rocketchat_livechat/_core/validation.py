@@ -22,6 +22,11 @@ def required_str(name: str, value: object) -> str:
         raise InvalidArgumentError(name, f"expected a string, got {type(value).__name__}")
     if not value.strip():
         raise InvalidArgumentError(name, "must not be empty")
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:  # it could never be sent (JSON bodies and URLs are UTF-8)
+            raise InvalidArgumentError(name, "is not valid text (a lone surrogate)") from None
     return value
 
 

@@ -9,12 +9,10 @@ import time
 import warnings
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack
-
-import httpx2
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack
 
 from .. import errors as e
-from .._concurrency import sleep
+from .._concurrency import http_transport, sleep
 from .._core import downloads, http
 from .._core.endpoint import CallOptions, Endpoint
 from .._core.endpoints import auth
@@ -38,15 +36,21 @@ from .resources.visitor import VisitorResource
 from .resources.visitors import VisitorsResource
 
 if TYPE_CHECKING:
+    import httpx2
+
     from ..models import LoginResult
     from .realtime import Realtime
+else:
+    from .._core.lazy import LazyModule
+
+    httpx2 = LazyModule("httpx2")  # imported when the first client is made
 
 T = TypeVar("T")
 logger = logging.getLogger("rocketchat_livechat")
 logging.getLogger("httpx2").addFilter(REDACT_URLS)  # its request log holds visitor tokens
 
-DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
-DEFAULT_UPLOAD_TIMEOUT = httpx2.Timeout(300.0, connect=5.0)
+DEFAULT_TIMEOUT = (30.0, 5.0)  # read/write/pool, connect: seconds
+DEFAULT_UPLOAD_TIMEOUT = (300.0, 5.0)
 
 
 class _NotGiven:
@@ -76,6 +80,12 @@ class LivechatClient:
     failures and 408/429/502/503/504. 429s are waited out while their total wait stays within
     ``max_rate_limit_wait`` seconds; past it the call fails with :class:`RateLimitError` and its
     ``retry_after``.
+
+    ``http_backend`` picks the connection pool under httpx2 (the async client only): "auto" (the
+    default) takes aiohttp's, far cheaper per request with many in flight, when aiohttp is
+    installed (``pip install 'rocketchat-livechat[aiohttp]'``), else httpx2's own; "httpx2" or
+    "aiohttp" force one. Calls, retries, timeouts and errors behave the same on both. A given
+    ``transport`` is used as is.
     """
 
     def __init__(
@@ -91,6 +101,7 @@ class LivechatClient:
         verify: bool = True,
         headers: dict[str, str] | None = None,
         transport: httpx2.BaseTransport | None = None,
+        http_backend: Literal["auto", "httpx2", "aiohttp"] = "auto",
     ) -> None:
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
             raise e.InvalidArgumentError("base_url", "expected an http:// or https:// URL")
@@ -105,6 +116,7 @@ class LivechatClient:
         self._timeout = _timeout(timeout, DEFAULT_TIMEOUT)
         self._upload_timeout = _timeout(upload_timeout, DEFAULT_UPLOAD_TIMEOUT)
         self._policy = _policy(max_retries, max_rate_limit_wait)
+        transport = http_transport(http_backend, transport, verify=verify)
         self._owns_http = True
         self._http = httpx2.Client(
             base_url=base_url.rstrip("/") + "/",
@@ -114,6 +126,7 @@ class LivechatClient:
             follow_redirects=False,
             timeout=self._timeout,
         )
+        self._urls = http.UrlCache(self._http.base_url)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
@@ -258,7 +271,11 @@ class LivechatClient:
             started = time.perf_counter()
             try:
                 kwargs = http.request_kwargs(
-                    request, credentials=self._credentials, timeout=timeout, reader=reader
+                    request,
+                    urls=self._urls,
+                    credentials=self._credentials,
+                    timeout=timeout,
+                    reader=reader,
                 )
                 outgoing = self._http.build_request(**kwargs)
                 response = self._send_following_redirects(outgoing, request)
@@ -344,7 +361,11 @@ class LivechatClient:
                 started = time.perf_counter()
                 try:
                     kwargs = http.request_kwargs(
-                        request, credentials=self._credentials, timeout=chosen, reader=None
+                        request,
+                        urls=self._urls,
+                        credentials=self._credentials,
+                        timeout=chosen,
+                        reader=None,
                     )
                     outgoing = self._http.build_request(**kwargs)
                     response = self._send_following_redirects(outgoing, request, stream=True)
@@ -430,8 +451,13 @@ def _policy(max_retries: object, max_rate_limit_wait: object) -> RetryPolicy:
     return RetryPolicy(max_retries=max_retries, max_rate_limit_wait=float(max_rate_limit_wait))
 
 
-def _timeout(value: float | httpx2.Timeout | None, default: httpx2.Timeout) -> httpx2.Timeout:
+def _timeout(
+    value: float | httpx2.Timeout | None, default: httpx2.Timeout | tuple[float, float]
+) -> httpx2.Timeout:
     if value is NOT_GIVEN:
+        if isinstance(default, tuple):
+            seconds, connect = default
+            return httpx2.Timeout(seconds, connect=connect)
         return default
     if value is None or isinstance(value, int | float):
         return httpx2.Timeout(value)

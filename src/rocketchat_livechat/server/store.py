@@ -70,6 +70,16 @@ COLLECTIONS: dict[str, tuple[str, ...]] = {
     "livechat_triggers": ("enabled",),
 }
 
+#: collection name -> dotted fields that pass through lists (``channels`` is a list of
+#: objects), indexed in a side table ``<collection>__<column> (value, _id)``: equality on one is
+#: answered by SQL too, matching a document when any of its values is equal
+LIST_INDEXES: dict[str, tuple[str, ...]] = {
+    "contacts": ("channels.visitor.visitorId",),
+}
+
+#: indexed fields with few distinct values: another index of the same query is preferred
+_FEW_VALUES = frozenset({"t", "open", "type", "status", "enabled", "unknown", "scope"})
+
 _MISSING = object()
 
 
@@ -125,6 +135,17 @@ def _walk(doc: Mapping[str, Any], parts: Sequence[str], default: Any) -> Any:
             return default
         cur = cur[part]
     return cur
+
+
+def _values_through_lists(value: Any, parts: Sequence[str]) -> Iterator[Any]:
+    """The values at ``parts`` under ``value``, stepping into every item of the lists met."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _values_through_lists(item, parts)
+    elif not parts:
+        yield value
+    elif isinstance(value, dict) and parts[0] in value:
+        yield from _values_through_lists(value[parts[0]], parts[1:])
 
 
 def _parent(doc: Doc, path: str, create: bool) -> tuple[dict[str, Any] | None, str]:
@@ -278,10 +299,13 @@ class _Reversed:
 class Collection:
     """One collection (table). Obtain via ``store.<name>`` or ``store.collection(name)``."""
 
-    def __init__(self, store: Store, name: str, indexes: tuple[str, ...]) -> None:
+    def __init__(
+        self, store: Store, name: str, indexes: tuple[str, ...], list_indexes: tuple[str, ...] = ()
+    ) -> None:
         self._store = store
         self.name = name
         self.indexes = indexes
+        self.list_indexes = {path: f"{name}__{_column(path)}" for path in list_indexes}
         self._columns = tuple(_column(p) for p in indexes)
         self._paths = tuple(p.split(".") for p in indexes)
         cols = ", ".join(["_id", "doc", *self._columns])
@@ -297,7 +321,18 @@ class Collection:
 
     def _write(self, doc: Doc, *, replace: bool) -> None:
         sql = self._replace_sql if replace else self._insert_sql
-        self._store.execute(sql, [doc["_id"], dumps(doc), *self._row_values(doc)])
+        with self._store.transaction() if self.list_indexes else contextlib.nullcontext():
+            self._store.execute(sql, [doc["_id"], dumps(doc), *self._row_values(doc)])
+            self._write_list_indexes(doc, set(self.list_indexes))
+
+    def _write_list_indexes(self, doc: Doc, paths: set[str]) -> None:
+        for path, table in self.list_indexes.items():
+            if path not in paths:
+                continue
+            self._store.execute(f"DELETE FROM {table} WHERE _id = ?", [doc["_id"]])
+            found = {_column_value(v) for v in _values_through_lists(doc, path.split("."))}
+            for value in found - {None}:
+                self._store.execute(f"INSERT INTO {table} VALUES (?, ?)", [value, doc["_id"]])
 
     def insert(self, doc: Doc) -> Doc:
         """Insert a new document (``_id`` required). Raises ``sqlite3.IntegrityError`` on dup."""
@@ -315,21 +350,44 @@ class Collection:
         return loads(rows[0][0]) if rows else None
 
     def _sql_where(self, flt: Filter) -> tuple[str, list[Any], dict[str, Any]]:
-        """The SQL for the indexed equalities of ``flt``, and the rest (checked in Python)."""
+        """The SQL for the indexed equalities of ``flt``, and the rest (checked in Python).
+
+        SQLite has no statistics to choose between the indexes of a query: it is told which
+        one to use (:meth:`_steering`), the others' columns are only compared (``+column``).
+        """
         clauses: list[str] = []
         params: list[Any] = []
         rest: dict[str, Any] = {}
+        steer = self._steering(flt)
         for key, cond in flt.items():
             if key == "_id" and isinstance(cond, str):
                 clauses.append("_id = ?")
                 params.append(cond)
             elif key in self.indexes and _column_value(cond) is not None:
-                clauses.append(f"{_column(key)} = ?")
+                plain = steer is None or key == steer
+                clauses.append(f"{'' if plain else '+'}{_column(key)} = ?")
+                params.append(_column_value(cond))
+            elif key in self.list_indexes and _column_value(cond) is not None:
+                clauses.append(f"_id IN (SELECT _id FROM {self.list_indexes[key]} WHERE value = ?)")
                 params.append(_column_value(cond))
             else:
                 rest[key] = cond
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params, rest
+
+    def _steering(self, flt: Filter) -> str | None:
+        """The field of ``flt`` whose index SQLite should use: ``_id``, else the first indexed
+        one in ``COLLECTIONS`` order with many distinct values; ``None``: SQLite chooses."""
+        if isinstance(flt.get("_id"), str):
+            return "_id"
+        return next(
+            (
+                k
+                for k in self.indexes
+                if k in flt and k not in _FEW_VALUES and _column_value(flt[k]) is not None
+            ),
+            None,
+        )
 
     def find(
         self,
@@ -350,6 +408,8 @@ class Collection:
                 for p, d in sort
             )
             sql += f" ORDER BY {order}"
+        elif not sort and any(key in self.list_indexes for key in flt):
+            sql += " ORDER BY rowid"  # the table's order, as a scan gives it
         if not rest and (sql_sort or not sort) and (limit is not None or skip):
             sql += " LIMIT ? OFFSET ?"
             params = [*params, -1 if limit is None else limit, skip]
@@ -399,6 +459,7 @@ class Collection:
             f"UPDATE {self.name} SET doc = ?{assignments} WHERE _id = ?",
             [dumps(doc), *(value for _, value in changed), doc["_id"]],
         )
+        self._write_list_indexes(doc, {p for p in self.list_indexes if p.split(".")[0] in roots})
         return doc
 
     def update_many(self, flt: Filter, update: Update) -> list[Doc]:
@@ -411,7 +472,10 @@ class Collection:
 
     def delete(self, _id: str) -> bool:
         """Delete one document; ``True`` if it existed."""
-        return self._store.execute(f"DELETE FROM {self.name} WHERE _id = ?", [_id]) > 0
+        with self._store.transaction() if self.list_indexes else contextlib.nullcontext():
+            for table in self.list_indexes.values():
+                self._store.execute(f"DELETE FROM {table} WHERE _id = ?", [_id])
+            return self._store.execute(f"DELETE FROM {self.name} WHERE _id = ?", [_id]) > 0
 
     def delete_many(self, flt: Filter) -> list[Doc]:
         """Delete all matching documents; returns them."""
@@ -494,9 +558,25 @@ class Store:
         for path in indexes:
             col = _column(path)
             self._conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{name}_{col} ON {name} ({col})")
-        coll = Collection(self, name, indexes)
+        coll = Collection(self, name, indexes, LIST_INDEXES.get(name, ()))
         self._collections[name] = coll
         setattr(self, name, coll)
+        for table in coll.list_indexes.values():
+            self._create_list_index(coll, table)
+
+    def _create_list_index(self, coll: Collection, table: str) -> None:
+        """The side table of a list index; filled from the documents when it is new (a
+        database written before the index existed)."""
+        new = not self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+        ).fetchall()
+        self._conn.execute(f"CREATE TABLE IF NOT EXISTS {table} (value, _id TEXT NOT NULL)")
+        self._conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{table} ON {table} (value)")
+        self._conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{table}_id ON {table} (_id)")
+        if new:
+            with self.transaction():
+                for doc in coll.find():
+                    coll._write_list_indexes(doc, set(coll.list_indexes))
 
     def collection(self, name: str) -> Collection:
         """The collection called ``name``."""

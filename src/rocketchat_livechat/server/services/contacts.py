@@ -83,7 +83,8 @@ def _is_channel_of(channel: Mapping[str, Any], assoc: Mapping[str, Any]) -> bool
 
 def find_by_visitor(state: ServerState, assoc: Mapping[str, Any]) -> Doc | None:
     """``LivechatContacts.findOneByVisitor``."""
-    for contact in state.store.contacts.find():
+    linked = {"channels.visitor.visitorId": assoc["visitorId"]}
+    for contact in state.store.contacts.find(linked):
         if any(_is_channel_of(c, assoc) for c in contact.get("channels") or ()):
             return contact
     return None
@@ -93,7 +94,7 @@ def _all_by_visitor_id(state: ServerState, visitor_id: str) -> list[Doc]:
     """``findAllByVisitorId``."""
     return [
         contact
-        for contact in state.store.contacts.find()
+        for contact in state.store.contacts.find({"channels.visitor.visitorId": visitor_id})
         if any(
             (c.get("visitor") or {}).get("visitorId") == visitor_id
             for c in contact.get("channels") or ()
