@@ -10,40 +10,17 @@
 // whose text is <agent text> (the caller sends it once it reads "ready").
 import ddpClient from '@rocket.chat/ddp-client';
 
+import { emit, step } from './steps.mjs';
+
 if (typeof globalThis.WebSocket === 'undefined') {
   globalThis.WebSocket = (await import('ws')).WebSocket;
 }
 
 const { LivechatClientImpl } = ddpClient;
-const STEP_TIMEOUT_MS = 10_000;
 const [url, token, agentText] = process.argv.slice(2);
 if (!url || !token || !agentText) {
   process.stderr.write('usage: node livechat_ddp_client.mjs <server url> <token> <agent text>\n');
   process.exit(2);
-}
-
-function emit(line) {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-
-function withTimeout(promise, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function step(name, action, report) {
-  let result;
-  try {
-    result = await withTimeout(Promise.resolve().then(action), name);
-  } catch (error) {
-    emit({ step: name, ok: false, error: error instanceof Error ? error.message : error });
-    process.exit(1);
-  }
-  emit({ step: name, ok: true, ...report(result) });
-  return result;
 }
 
 const sdk = LivechatClientImpl.create(url);

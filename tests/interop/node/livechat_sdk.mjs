@@ -13,7 +13,8 @@ import { createRequire } from 'node:module';
 
 import sdk from '@rocket.chat/sdk';
 
-const STEP_TIMEOUT_MS = 10_000;
+import { emit, step as runStep } from './steps.mjs';
+
 const [url, token, agentText] = process.argv.slice(2);
 if (!url || !token || !agentText) {
   process.stderr.write('usage: node livechat_sdk.mjs <server url> <visitor token> <agent text>\n');
@@ -21,36 +22,13 @@ if (!url || !token || !agentText) {
 }
 const sdkVersion = createRequire(import.meta.url)('@rocket.chat/sdk/package.json').version;
 
-function emit(line) {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-
 function describe(error) {
   // The SDK's REST layer throws the raw {status, data} object, not an Error.
   if (error instanceof Error) return { message: error.message };
   return error;
 }
 
-function withTimeout(promise, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    const error = new Error(`${what}: no answer in ${STEP_TIMEOUT_MS} ms`);
-    timer = setTimeout(() => reject(error), STEP_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function step(name, action, report) {
-  let result;
-  try {
-    result = await withTimeout(Promise.resolve().then(action), name);
-  } catch (error) {
-    emit({ step: name, ok: false, error: describe(error) });
-    process.exit(1);
-  }
-  emit({ step: name, ok: true, ...report(result) });
-  return result;
-}
+const step = (name, action, report) => runStep(name, action, report, describe);
 
 const livechat = new sdk.Livechat({ host: url, protocol: 'ddp' });
 
