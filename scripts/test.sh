@@ -50,7 +50,8 @@ NO_MKDOCS_2_WARNING=1 python -m mkdocs build --strict --quiet --site-dir site
 # with every other supported interpreter this machine has, too
 others=""
 for version in 3.12 3.13; do
-  command -v "python$version" >/dev/null 2>&1 && others="$others python$version"
+  # run it, not just find it: a pyenv shim is on PATH but fails for a version not selected
+  "python$version" -c pass >/dev/null 2>&1 && others="$others python$version"
 done
 WHEEL_SMOKE_PYTHONS="$others" bash scripts/wheel_smoke.sh
 python -m pytest "$@"
