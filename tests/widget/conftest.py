@@ -19,7 +19,7 @@ import httpx2
 import pytest
 import uvicorn
 from _widget_helpers import BUILD_DIR, NODE_DIR, TITLE
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -65,6 +65,14 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     launched = playwright.chromium.launch(executable_path=executable, args=args)
     yield launched
     launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh tab, closed after the test."""
+    opened = browser.new_page()
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from _widget_helpers import SCREENSHOTS, TITLE, png
-from playwright.sync_api import Browser, FrameLocator, Page, Response, WebSocket, expect
+from playwright.sync_api import FrameLocator, Page, Response, WebSocket, expect
 
 from rocketchat_livechat import LivechatClient
 from rocketchat_livechat.bot import Chat, LivechatBot
@@ -204,28 +204,24 @@ def chat_through_the_widget(
 
 
 def test_widget_served_by_the_embedded_server(
-    browser: Browser,
+    page: Page,
     widget_server: EmbeddedServer,
     livechat: LivechatTestServer,
     tmp_path: Path,
 ) -> None:
     """Same origin: the demo page, the widget and the API all from the embedded server."""
-    page = browser.new_page()
-    try:
-        chat_through_the_widget(
-            page,
-            f"{widget_server.url}/livechat/demo",
-            livechat,
-            widget_server,
-            tmp_path,
-            "same-origin.png",
-        )
-    finally:
-        page.close()
+    chat_through_the_widget(
+        page,
+        f"{widget_server.url}/livechat/demo",
+        livechat,
+        widget_server,
+        tmp_path,
+        "same-origin.png",
+    )
 
 
 def test_widget_on_another_origin_with_cors(
-    browser: Browser,
+    page: Page,
     widget_server: EmbeddedServer,
     livechat: LivechatTestServer,
     website: str,
@@ -234,28 +230,20 @@ def test_widget_on_another_origin_with_cors(
     """Cross-origin: the page and the widget elsewhere, the API allowed by CORS."""
     livechat.set_setting("API_Enable_CORS", True)
     livechat.set_setting("API_CORS_Origin", website)
-    page = browser.new_page()
-    try:
-        chat_through_the_widget(page, f"{website}/", livechat, widget_server, tmp_path, "cors.png")
-    finally:
-        page.close()
+    chat_through_the_widget(page, f"{website}/", livechat, widget_server, tmp_path, "cors.png")
 
 
 def test_widget_on_another_origin_needs_cors(
-    browser: Browser, widget_server: EmbeddedServer, website: str
+    page: Page, widget_server: EmbeddedServer, website: str
 ) -> None:
     """``API_Enable_CORS`` off (the default): the browser refuses the widget's first API call."""
-    page = browser.new_page()
-    try:
-        with page.expect_event(
-            "requestfailed", lambda request: "/api/v1/livechat/config" in request.url
-        ) as failed:
-            page.goto(f"{website}/")
-        assert failed.value.failure == "net::ERR_FAILED"
-        widget = page.frame_locator("#rocketchat-iframe")
-        expect(widget.locator("input[name=name]")).not_to_be_attached()
-    finally:
-        page.close()
+    with page.expect_event(
+        "requestfailed", lambda request: "/api/v1/livechat/config" in request.url
+    ) as failed:
+        page.goto(f"{website}/")
+    assert failed.value.failure == "net::ERR_FAILED"
+    widget = page.frame_locator("#rocketchat-iframe")
+    expect(widget.locator("input[name=name]")).not_to_be_attached()
 
 
 @dataclass
@@ -292,62 +280,54 @@ def agent_typing_seen(url: str, agent: Agent, rid: str) -> Iterator[Typing]:
 
 
 def test_visitor_typing_reaches_the_agent_and_the_agent_closes(
-    browser: Browser, widget_server: EmbeddedServer, livechat: LivechatTestServer
+    page: Page, widget_server: EmbeddedServer, livechat: LivechatTestServer
 ) -> None:
     """The widget types on ``<rid>/typing``, the agent's stream sees ``user-activity``; a chat
     the agent closes (``livechat/room.closeByUser``) ends in the widget too."""
     name = f"Bob {secrets.token_hex(3)}"
     agent = livechat.create_agent()
-    page = browser.new_page()
-    try:
-        page.goto(f"{widget_server.url}/livechat/demo")
-        widget = page.frame_locator("#rocketchat-iframe")
-        widget.locator("button[class*=screen__chat-button]").click()
-        widget.locator("input[name=name]").fill(name)
-        widget.locator("input[name=email]").fill("bob@example.com")
-        widget.get_by_role("button", name="Start chat").click()
-        composer = widget.locator("[contenteditable=true][class*=composer__input]")
-        composer.fill("Just checking")
-        composer.press("Enter")
-        expect(widget.get_by_text("Just checking")).to_be_visible(timeout=WAIT_MS)
-        rid = str(open_room(livechat, name)["_id"])
+    page.goto(f"{widget_server.url}/livechat/demo")
+    widget = page.frame_locator("#rocketchat-iframe")
+    widget.locator("button[class*=screen__chat-button]").click()
+    widget.locator("input[name=name]").fill(name)
+    widget.locator("input[name=email]").fill("bob@example.com")
+    widget.get_by_role("button", name="Start chat").click()
+    composer = widget.locator("[contenteditable=true][class*=composer__input]")
+    composer.fill("Just checking")
+    composer.press("Enter")
+    expect(widget.get_by_text("Just checking")).to_be_visible(timeout=WAIT_MS)
+    rid = str(open_room(livechat, name)["_id"])
 
-        with agent_typing_seen(widget_server.url, agent, rid) as seen:
-            composer.press_sequentially("And ")
-            assert seen.started.wait(WAIT_MS / 1000)
-        assert {(e.username, e.activities) for e in seen.seen if e.typing} == {
-            (seen.seen[0].username, ("user-typing",))
-        }
-        assert seen.seen[0].username.startswith("guest-")
+    with agent_typing_seen(widget_server.url, agent, rid) as seen:
+        composer.press_sequentially("And ")
+        assert seen.started.wait(WAIT_MS / 1000)
+    assert {(e.username, e.activities) for e in seen.seen if e.typing} == {
+        (seen.seen[0].username, ("user-typing",))
+    }
+    assert seen.seen[0].username.startswith("guest-")
 
-        livechat.agent_send(agent, rid, "All good, closing now")
-        expect(widget.get_by_text("All good, closing now")).to_be_visible(timeout=WAIT_MS)
-        livechat.close_room(agent, rid, "Solved")
-        expect(widget.get_by_text("Chat Finished")).to_be_visible(timeout=WAIT_MS)
-    finally:
-        page.close()
+    livechat.agent_send(agent, rid, "All good, closing now")
+    expect(widget.get_by_text("All good, closing now")).to_be_visible(timeout=WAIT_MS)
+    livechat.close_room(agent, rid, "Solved")
+    expect(widget.get_by_text("Chat Finished")).to_be_visible(timeout=WAIT_MS)
 
 
 def test_offline_form_when_no_agent_is_online(
-    browser: Browser, widget_server: EmbeddedServer, livechat: LivechatTestServer
+    page: Page, widget_server: EmbeddedServer, livechat: LivechatTestServer
 ) -> None:
     """No agent online: the widget shows the offline form and sends ``livechat/offline.message``."""
-    page = browser.new_page()
-    try:
-        page.goto(f"{widget_server.url}/livechat/demo")
-        widget = page.frame_locator("#rocketchat-iframe")
-        widget.locator("button[class*=screen__chat-button]").click()
-        expect(widget.get_by_text("Leave a message").first).to_be_visible(timeout=WAIT_MS)
-        widget.locator("input[name=name]").fill("Carol")
-        widget.locator("input[name=email]").fill("carol@example.com")
-        widget.locator("textarea[name=message]").fill("Please call me back")
-        with page.expect_response(lambda r: r.url.endswith("/livechat/offline.message")) as sent:
-            widget.get_by_role("button", name="Send").click()
-        assert sent.value.status == 200
-        assert sent.value.json() == {"message": "Livechat offline message sent", "success": True}
-        expect(widget.get_by_text("Livechat offline message sent")).to_be_visible()
-    finally:
-        page.close()
+    page.goto(f"{widget_server.url}/livechat/demo")
+    widget = page.frame_locator("#rocketchat-iframe")
+    widget.locator("button[class*=screen__chat-button]").click()
+    expect(widget.get_by_text("Leave a message").first).to_be_visible(timeout=WAIT_MS)
+    widget.locator("input[name=name]").fill("Carol")
+    widget.locator("input[name=email]").fill("carol@example.com")
+    widget.locator("textarea[name=message]").fill("Please call me back")
+    with page.expect_response(lambda r: r.url.endswith("/livechat/offline.message")) as sent:
+        widget.get_by_role("button", name="Send").click()
+    assert sent.value.status == 200
+    assert sent.value.json() == {"message": "Livechat offline message sent", "success": True}
+    expect(widget.get_by_text("Livechat offline message sent")).to_be_visible()
 
 
 @contextmanager
@@ -366,27 +346,23 @@ def trigger(livechat: LivechatTestServer, **trigger: object) -> Iterator[None]:
 
 
 def test_trigger_message_shows(
-    browser: Browser, widget_server: EmbeddedServer, livechat: LivechatTestServer
+    page: Page, widget_server: EmbeddedServer, livechat: LivechatTestServer
 ) -> None:
     """A ``time-on-site`` trigger from ``livechat/config`` opens the widget with its message."""
     livechat.create_agent()
-    page = browser.new_page()
     action = {
         "name": "send-message",
         "params": {"sender": "custom", "msg": "Need help?", "name": "Tina"},
     }
-    try:
-        with trigger(
-            livechat,
-            name=f"welcome-{secrets.token_hex(3)}",
-            description="greets visitors",
-            enabled=True,
-            runOnce=False,
-            conditions=[{"name": "time-on-site", "value": "1"}],
-            actions=[action],
-        ):
-            page.goto(f"{widget_server.url}/livechat/demo")
-            widget = page.frame_locator("#rocketchat-iframe")
-            expect(widget.get_by_text("Need help?").first).to_be_visible(timeout=WAIT_MS)
-    finally:
-        page.close()
+    with trigger(
+        livechat,
+        name=f"welcome-{secrets.token_hex(3)}",
+        description="greets visitors",
+        enabled=True,
+        runOnce=False,
+        conditions=[{"name": "time-on-site", "value": "1"}],
+        actions=[action],
+    ):
+        page.goto(f"{widget_server.url}/livechat/demo")
+        widget = page.frame_locator("#rocketchat-iframe")
+        expect(widget.get_by_text("Need help?").first).to_be_visible(timeout=WAIT_MS)
