@@ -31,9 +31,10 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import auth
+from .ratelimit import Window
 from .settings import Settings
 from .store import Doc
 
@@ -123,13 +124,6 @@ def error_text(time_to_reset_ms: int) -> str:
     )
 
 
-@dataclass
-class _Window:
-    start_ms: int
-    interval_ms: int
-    counts: dict[str, int] = field(default_factory=dict)
-
-
 class DDPRateLimiter:
     """Counts DDP calls by :data:`RULES`; off when ``enabled`` is false (``rate_limit=False``)."""
 
@@ -138,7 +132,7 @@ class DDPRateLimiter:
         self._settings = settings
         self._clock_ms = clock_ms
         self._lock = threading.Lock()
-        self._windows: dict[int, _Window] = {}
+        self._windows: dict[int, Window] = {}
 
     def _limits(self, rule: _Rule) -> tuple[int, int] | None:
         if rule.fixed is not None:
@@ -162,10 +156,8 @@ class DDPRateLimiter:
                 calls, interval = limits
                 window = self._windows.get(index)
                 if window is None or now - window.start_ms > window.interval_ms:
-                    window = self._windows[index] = _Window(now, interval)
-                key = rule.key(call)
-                window.counts[key] = window.counts.get(key, 0) + 1
-                if window.counts[key] > calls:
-                    left = max(window.start_ms + window.interval_ms - now, 0)
+                    window = self._windows[index] = Window(now, interval)
+                if window.count(rule.key(call)) > calls:
+                    left = max(window.reset_ms() - now, 0)
                     wait = left if wait is None else max(wait, left)
         return wait

@@ -50,10 +50,21 @@ class RateDecision:
 
 
 @dataclass
-class _Window:
+class Window:
+    """One fixed window of calls per key (the REST limiter and the DDP one share it)."""
+
     start_ms: int
     interval_ms: int
     counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, key: str) -> int:
+        """Count one more call of ``key``; its calls in this window so far."""
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return self.counts[key]
+
+    def reset_ms(self) -> int:
+        """When the window ends (epoch milliseconds)."""
+        return self.start_ms + self.interval_ms
 
 
 class RateLimiter:
@@ -64,7 +75,7 @@ class RateLimiter:
         self._settings = settings
         self._clock_ms = clock_ms
         self._lock = threading.Lock()
-        self._windows: dict[str, _Window] = {}
+        self._windows: dict[str, Window] = {}
 
     @property
     def active(self) -> bool:
@@ -85,11 +96,10 @@ class RateLimiter:
         with self._lock:
             window = self._windows.get(route_key)
             if window is None or now - window.start_ms >= window.interval_ms:
-                window = _Window(now, interval)
+                window = Window(now, interval)
                 self._windows[route_key] = window
-            count = window.counts.get(ip, 0) + 1
-            window.counts[ip] = count
-        reset = window.start_ms + window.interval_ms
+            count = window.count(ip)
+        reset = window.reset_ms()
         return RateDecision(
             allowed=count <= calls,
             limit=calls,
