@@ -30,7 +30,7 @@ from .widget import (
     WIDGET_VERSION,
     WidgetBuild,
     WidgetError,
-    widget_line,
+    serving_line,
 )
 
 PASSWORD_ENV = "ROCKETCHAT_ADMIN_PASSWORD"
@@ -112,7 +112,7 @@ def serve(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         widget = None if args.widget is None else WidgetBuild.load(args.widget)
-        line = args.rc_version or DEFAULT_LINE if widget is None else widget_line(args.rc_version)
+        line = serving_line(args.rc_version, widget=widget is not None)
     except WidgetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

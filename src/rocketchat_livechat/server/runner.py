@@ -36,8 +36,8 @@ from . import auth
 from .app import create_app
 from .services import users
 from .state import ServerState
-from .versions import DEFAULT_LINE, ServerLine
-from .widget import WidgetBuild, widget_line
+from .versions import ServerLine
+from .widget import WidgetBuild, serving_line
 
 ADMIN_EMAIL_DOMAIN = "localhost"
 #: Seeded on first start. A deliberate difference: Rocket.Chat's default is "" (offline
@@ -161,10 +161,7 @@ class EmbeddedServer:
         widget_dir: str | Path | None = None,
     ) -> None:
         #: the Rocket.Chat line emulated (``ValueError`` here for an unknown one)
-        if widget_dir is None:
-            self.line = ServerLine(rc_version or DEFAULT_LINE)
-        else:  # the published widget is a 7.x client: a later line is a WidgetError
-            self.line = ServerLine(widget_line(rc_version))
+        self.line = ServerLine(serving_line(rc_version, widget=widget_dir is not None))
         self.host = host
         self.port = port
         self._data_dir = data_dir

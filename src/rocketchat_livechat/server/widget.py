@@ -39,7 +39,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from .state import ServerState
-from .versions import ServerLine
+from .versions import DEFAULT_LINE, ServerLine
 
 __all__ = [
     "WIDGET_PACKAGE",
@@ -49,7 +49,7 @@ __all__ = [
     "WidgetError",
     "demo_page",
     "embed_snippet",
-    "widget_line",
+    "serving_line",
     "widget_routes",
 ]
 
@@ -69,9 +69,12 @@ class WidgetError(Exception):
     what to do)."""
 
 
-def widget_line(requested: str | None) -> str:
-    """The Rocket.Chat line to emulate with the widget: :data:`WIDGET_RC_LINE` unless one is
-    asked for; a line without the widget's DDP login (8.0+) raises :class:`WidgetError`."""
+def serving_line(requested: str | None, *, widget: bool) -> str:
+    """The Rocket.Chat line to emulate: ``requested``, else :data:`DEFAULT_LINE`, or with the
+    widget :data:`WIDGET_RC_LINE`; with the widget, a line without its DDP login (8.0+) raises
+    :class:`WidgetError`."""
+    if not widget:
+        return requested or DEFAULT_LINE
     if requested is None:
         return WIDGET_RC_LINE
     if not ServerLine(requested).serves_ddp_method("livechat:setUpConnection"):
