@@ -35,6 +35,33 @@ def test_timestamp_accepts_every_server_spelling(raw: object) -> None:
     assert ServedBy.model_validate({"_id": "a", "ts": raw}).ts == TS
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '"2024-10-15T02:52:42.123Z"',
+        '"2024-10-15T04:52:42.123+02:00"',
+        str(TS_MS),
+        f"{TS_MS}.0",
+        f'{{"$date": {TS_MS}}}',
+        '{"$date": "2024-10-15T02:52:42.123Z"}',
+        f'{{"$date": {{"$numberLong": "{TS_MS}"}}}}',
+    ],
+    ids=["iso", "iso-offset", "ms", "ms-float", "ejson", "ejson-iso", "ejson-long"],
+)
+def test_timestamp_reads_every_server_spelling_from_json_bytes(raw: str) -> None:
+    served = ServedBy.model_validate_json(f'{{"_id": "a", "ts": {raw}}}'.encode())
+    assert served.ts == TS
+
+
+@pytest.mark.parametrize("raw", ['"not a date"', '{"$date": "nope"}', "true", "1e30"])
+def test_timestamp_error_names_the_spellings_it_reads(raw: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        ServedBy.model_validate_json(f'{{"_id": "a", "ts": {raw}}}')
+    (error,) = caught.value.errors()
+    assert (error["type"], error["loc"]) == ("timestamp_parsing", ("ts",))
+    assert "ISO 8601 datetime, epoch milliseconds or EJSON" in error["msg"]
+
+
 def test_timestamp_epoch_ms_is_not_read_as_seconds() -> None:
     served = ServedBy.model_validate({"_id": "a", "ts": 1000})
     assert served.ts == datetime(1970, 1, 1, 0, 0, 1, tzinfo=UTC)
