@@ -128,41 +128,17 @@ def async_http_transport(
     backend: object, given: httpx2.AsyncBaseTransport | None, *, verify: bool
 ) -> httpx2.AsyncBaseTransport | None:
     """The transport to use: ``given``, else the one ``http_backend`` picks (aiohttp's pool:
-    "auto" when aiohttp is installed; else httpx2's, sending each request in one write), or
-    ``None`` for httpx2's own when the environment names a proxy."""
-    name = _backend(backend, aiohttp_ok=True)
-    if given is not None:
+    "auto" when aiohttp is installed), or ``None`` for httpx2's own."""
+    if _backend(backend, aiohttp_ok=True) == "httpx2" or given is not None:
         return given
-    if name == "aiohttp":
-        from ._aiohttp import AiohttpTransport
+    from ._aiohttp import AiohttpTransport
 
-        return AiohttpTransport(verify=verify)
-    if _environment_proxies():
-        return None
-    from ._async.transport import AsyncCoalescingTransport
-
-    return AsyncCoalescingTransport(verify=verify)
+    return AiohttpTransport(verify=verify)
 
 
 def http_transport(
     backend: object, given: httpx2.BaseTransport | None, *, verify: bool
 ) -> httpx2.BaseTransport | None:
-    """The sync client uses ``given``, else httpx2's transport sending each request in one write
-    ("auto" and "httpx2" mean it), or ``None`` for httpx2's own when the environment names a
-    proxy."""
+    """The sync client uses ``given`` or httpx2's own transport ("auto" and "httpx2" mean it)."""
     _backend(backend, aiohttp_ok=False)
-    if given is not None:
-        return given
-    if _environment_proxies():
-        return None
-    from ._sync.transport import CoalescingTransport
-
-    return CoalescingTransport(verify=verify)
-
-
-def _environment_proxies() -> bool:
-    """Whether ``*_PROXY`` variables are set: httpx2 mounts them only on a client given no
-    transport, so such a client keeps httpx2's own (it reads them the same way)."""
-    from urllib.request import getproxies
-
-    return bool(getproxies())
+    return given

@@ -84,9 +84,8 @@ class LivechatClient:
     ``http_backend`` picks the connection pool under httpx2 (the async client only): "auto" (the
     default) takes aiohttp's, far cheaper per request with many in flight, when aiohttp is
     installed (``pip install 'rocketchat-livechat[aiohttp]'``), else httpx2's own; "httpx2" or
-    "aiohttp" force one. Calls, retries, timeouts and errors behave the same on both. httpx2's
-    pool sends each request's head and body in one write (unless ``*_PROXY`` variables name a
-    proxy: then httpx2's own transport, which honours them). A given ``transport`` is used as is.
+    "aiohttp" force one. Calls, retries, timeouts and errors behave the same on both. A given
+    ``transport`` is used as is.
     """
 
     def __init__(
