@@ -60,21 +60,20 @@ class UrlCache:
 
     def __init__(self, base: httpx2.URL) -> None:
         self._base = base
-        self._urls: dict[str | tuple[str, str], httpx2.URL] = {}
+        self._urls: dict[tuple[str, str], httpx2.URL] = {}
 
     def __call__(self, relative: str, params: list[tuple[str, str]] | None = None) -> httpx2.URL:
-        key = (relative, str(httpx2.QueryParams(tuple(params)))) if params else relative
+        key = (relative, str(httpx2.QueryParams(tuple(params))) if params else "")
         url = self._urls.get(key)
         if url is None:
             if len(self._urls) >= self.MAX_ENTRIES:
                 self._urls.clear()
-            url = self._urls[key] = self._build(key)
+            url = self._urls[key] = self._build(*key)
         return url
 
-    def _build(self, key: str | tuple[str, str]) -> httpx2.URL:
-        if isinstance(key, str):
-            return self._merge(key)
-        relative, query = key
+    def _build(self, relative: str, query: str) -> httpx2.URL:
+        if not query:
+            return self._merge(relative)
         return self(relative).copy_with(query=query.encode("ascii"))  # replaced, as httpx2 does
 
     def _merge(self, relative: str) -> httpx2.URL:
