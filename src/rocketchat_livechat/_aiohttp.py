@@ -90,7 +90,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             cookie_jar=aiohttp.DummyCookieJar(),  # httpx2 keeps the cookies
             auto_decompress=False,  # httpx2 decodes, as it does for its own transport
             skip_auto_headers=("Content-Type",),  # httpx2 sets it where there is a body
-            trust_env=False,  # httpx2 routes proxied URLs to its own proxy transport
+            trust_env=False,  # with a proxy configured, "auto" keeps httpx2's own transport
         )
         # aiohttp resends an idempotent request once when the connection drops; the SDK's retry
         # policy (max_retries, backoff) decides that, as with httpx2's transport

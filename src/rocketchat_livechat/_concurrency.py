@@ -101,10 +101,17 @@ def open_websocket(uri: str, **options: Any) -> ClientConnection:
 
 # --- HTTP transport -------------------------------------------------------------------------------
 
-HTTP_BACKENDS = ("auto", "httpx2", "aiohttp")
+HTTP_BACKENDS = ("auto", "httpx2", "aiohttp", "stdlib")
 
 
-def _backend(name: object, *, aiohttp_ok: bool) -> str:
+def _env_proxies() -> bool:
+    """Whether HTTP(S)_PROXY/ALL_PROXY apply: only httpx2's own transport honours them."""
+    import urllib.request
+
+    return any(scheme in urllib.request.getproxies() for scheme in ("http", "https", "all"))
+
+
+def _backend(name: object, *, sync: bool) -> str:
     """The backend ``name`` stands for ("auto" resolved), after checking it (before any I/O)."""
     import importlib.util
 
@@ -112,24 +119,30 @@ def _backend(name: object, *, aiohttp_ok: bool) -> str:
 
     if name not in HTTP_BACKENDS:
         raise InvalidArgumentError("http_backend", f"expected one of {', '.join(HTTP_BACKENDS)}")
-    installed = importlib.util.find_spec("aiohttp") is not None
-    if name == "aiohttp" and not aiohttp_ok:
+    if name == "aiohttp" and sync:
         raise InvalidArgumentError("http_backend", "aiohttp serves only AsyncLivechatClient")
+    if name == "stdlib" and not sync:
+        raise InvalidArgumentError("http_backend", "stdlib serves only LivechatClient")
+    installed = importlib.util.find_spec("aiohttp") is not None
     if name == "aiohttp" and not installed:
         raise InvalidArgumentError(
             "http_backend", "aiohttp is not installed: pip install 'rocketchat-livechat[aiohttp]'"
         )
-    if name == "auto":
-        return "aiohttp" if installed and aiohttp_ok else "httpx2"
-    return str(name)
+    if name != "auto":
+        return str(name)
+    if _env_proxies():
+        return "httpx2"
+    if sync:
+        return "stdlib"
+    return "aiohttp" if installed else "httpx2"
 
 
 def async_http_transport(
     backend: object, given: httpx2.AsyncBaseTransport | None, *, verify: bool
 ) -> httpx2.AsyncBaseTransport | None:
     """The transport to use: ``given``, else the one ``http_backend`` picks (aiohttp's pool:
-    "auto" when aiohttp is installed), or ``None`` for httpx2's own."""
-    if _backend(backend, aiohttp_ok=True) == "httpx2" or given is not None:
+    "auto" when aiohttp is installed and no proxy is configured), or ``None`` for httpx2's own."""
+    if _backend(backend, sync=False) == "httpx2" or given is not None:
         return given
     from ._aiohttp import AiohttpTransport
 
@@ -139,6 +152,10 @@ def async_http_transport(
 def http_transport(
     backend: object, given: httpx2.BaseTransport | None, *, verify: bool
 ) -> httpx2.BaseTransport | None:
-    """The sync client uses ``given`` or httpx2's own transport ("auto" and "httpx2" mean it)."""
-    _backend(backend, aiohttp_ok=False)
-    return given
+    """The transport to use: ``given``, else the one ``http_backend`` picks (``http.client``'s:
+    "auto" when no proxy is configured), or ``None`` for httpx2's own."""
+    if _backend(backend, sync=True) == "httpx2" or given is not None:
+        return given
+    from ._stdlib_http import StdlibTransport
+
+    return StdlibTransport(verify=verify)
