@@ -26,6 +26,13 @@ __all__ = ["StdlibTransport"]
 _READ_SIZE = 64 * 1024
 _Key = tuple[str, str, int]
 _Timeouts = dict[str, float | None]
+_DEFAULT_LIMITS = httpx2.Limits(
+    max_connections=100, max_keepalive_connections=20, keepalive_expiry=5
+)
+
+
+def _unbounded(limit: float | None, infinite: float = float("inf")) -> float:
+    return infinite if limit is None else limit
 
 
 @contextlib.contextmanager
@@ -81,10 +88,12 @@ class _ResponseStream(httpx2.SyncByteStream):
         self._request = request
 
     def __iter__(self) -> Iterator[bytes]:
-        read = self._response.read
+        response = self._response
         with _mapped(self._request, httpx2.ReadTimeout):
-            while chunk := read(_READ_SIZE):
+            while chunk := response.read(_READ_SIZE):
                 yield chunk
+            if response.length:  # read(amt) ends quietly at EOF; read() would raise this
+                raise http.client.IncompleteRead(b"", response.length)
 
     def close(self) -> None:
         connection, self._connection = self._connection, None
@@ -98,11 +107,11 @@ class StdlibTransport(httpx2.BaseTransport):
     """Sends httpx2 requests with ``http.client``, over a thread-safe keep-alive pool."""
 
     def __init__(self, *, verify: bool = True, limits: httpx2.Limits | None = None) -> None:
-        limits = limits or httpx2.Limits()
+        limits = limits or _DEFAULT_LIMITS  # ``None`` in a limit: unbounded, as in httpx2
         self._ssl: ssl.SSLContext = httpx2.create_ssl_context(verify=verify)
-        self._expiry = limits.keepalive_expiry or 0.0
-        self._max_idle = limits.max_keepalive_connections or 0
-        self._slots = threading.BoundedSemaphore(limits.max_connections or 1 << 30)
+        self._expiry = _unbounded(limits.keepalive_expiry)
+        self._max_idle = _unbounded(limits.max_keepalive_connections)
+        self._slots = threading.BoundedSemaphore(int(_unbounded(limits.max_connections, 1 << 30)))
         self._idle: dict[_Key, list[_Connection]] = {}
         self._lock = threading.Lock()
         self._closed = False

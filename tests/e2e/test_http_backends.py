@@ -1,9 +1,10 @@
-"""``AsyncLivechatClient`` behaves the same on both HTTP backends, over real sockets.
+"""Each client behaves the same on each of its HTTP backends, over real sockets.
 
-The rest of the async end-to-end suite runs on the default ("auto": aiohttp, which the test
-extra installs); this focused subset runs on both: a whole visitor conversation with a streamed
-upload and download, typed errors, and the transport failures retries depend on (a refused
-connection, a server that never answers, one that drops the connection after reading).
+The rest of the end-to-end suite runs on the defaults ("auto": aiohttp, which the test extra
+installs, for ``AsyncLivechatClient``; ``http.client`` for ``LivechatClient``); this focused
+subset runs on every backend: a whole visitor conversation with a streamed upload and download,
+typed errors, and the transport failures retries depend on (a refused connection, a server that
+never answers, one that drops the connection after reading).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import importlib.util
 import io
 import socket
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -27,15 +29,22 @@ from rocketchat_livechat import (
     new_visitor_token,
 )
 from rocketchat_livechat._aiohttp import AiohttpTransport
+from rocketchat_livechat._stdlib_http import StdlibTransport
 from rocketchat_livechat.testing.plugin import LivechatTestServer
 
 pytestmark = pytest.mark.e2e
 BACKENDS = ["httpx2", "aiohttp"]
+SYNC_BACKENDS = ["httpx2", "stdlib"]
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(params=SYNC_BACKENDS)
+def sync_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
@@ -61,10 +70,29 @@ def test_unknown_backends_are_refused(name: object) -> None:
         AsyncLivechatClient("http://h", http_backend=name)  # type: ignore[arg-type]
 
 
-def test_the_sync_client_refuses_aiohttp() -> None:
+def test_the_sync_client_picks_http_client_and_refuses_aiohttp() -> None:
+    assert isinstance(LivechatClient("http://h")._http._transport, StdlibTransport)
+    assert not isinstance(
+        LivechatClient("http://h", http_backend="httpx2")._http._transport, StdlibTransport
+    )
     with pytest.raises(InvalidArgumentError, match="only AsyncLivechatClient"):
         LivechatClient("http://h", http_backend="aiohttp")
-    LivechatClient("http://h", http_backend="httpx2").close()
+    with pytest.raises(InvalidArgumentError, match="only LivechatClient"):
+        AsyncLivechatClient("http://h", http_backend="stdlib")
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "http_proxy", "ALL_PROXY"])
+def test_auto_keeps_httpx2_s_transport_where_a_proxy_is_configured(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """Only httpx2's own transport routes through the environment's proxies."""
+    monkeypatch.setenv(variable, "http://proxy.test:3128")
+    for client in (LivechatClient("http://h"), AsyncLivechatClient("http://h")):
+        transport = client._http._transport
+        assert not isinstance(transport, StdlibTransport | AiohttpTransport)
+        assert client._http._mounts  # httpx2 mounted its proxy transport
+    explicit = LivechatClient("http://h", http_backend="stdlib")._http._transport
+    assert isinstance(explicit, StdlibTransport)
 
 
 async def test_a_whole_conversation(livechat_server: LivechatTestServer, backend: str) -> None:
@@ -150,6 +178,72 @@ async def test_a_dropped_connection_retries_only_what_is_safe(backend: str) -> N
         gets = dropping.connections
         with pytest.raises(APIConnectionError) as post_failed:
             await client.room.close_room("rid", "secret-token")
+    assert gets == 3  # idempotent: retried
+    assert dropping.connections - gets == 1  # may have been acted on: not repeated
+    for failed in (get_failed, post_failed):
+        assert not isinstance(failed.value, APITimeoutError)
+        assert "secret-token" not in str(failed.value)
+
+
+def test_a_whole_sync_conversation(livechat_server: LivechatTestServer, sync_backend: str) -> None:
+    livechat_server.create_agent()
+    with LivechatClient(livechat_server.url, http_backend=sync_backend) as client:
+        token = new_visitor_token("e2e-")
+        client.visitor.register_visitor(token, name="Alice")
+        room = client.room.get_room(token).room
+        sent = [client.messages.send_message(token, room.id, f"m{i}") for i in range(3)]
+        uploaded = client.room.upload_file(room.id, _Unseekable(PAYLOAD), token, filename="f.bin")
+        history = client.messages.get_message_history(room.id, token)
+        assert uploaded.file is not None
+        out = io.BytesIO()
+        written = client.messages.download_file(uploaded.file, token, out, rid=room.id)
+        with pytest.raises(InvalidMessageError) as refused:
+            client.messages.get_message("nonexistent", token, room.id)
+    assert {m.id for m in sent} <= {m.id for m in history}
+    assert written == len(PAYLOAD) and out.getvalue() == PAYLOAD
+    assert token not in str(refused.value) and token not in repr(refused.value)
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream of unknown length (a pipe's): httpx2 sends it chunked."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._data.readinto(buffer)
+
+
+def test_a_refused_connection_is_retried_then_a_connection_error_sync(sync_backend: str) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}"
+    client = LivechatClient(url, http_backend=sync_backend, max_retries=1)
+    with client, pytest.raises(APIConnectionError) as failed:
+        client.room.close_room("rid", "secret-token")
+    assert not isinstance(failed.value, APITimeoutError)
+    assert "ConnectError" in str(failed.value) and "secret-token" not in str(failed.value)
+
+
+async def test_a_silent_server_times_out_and_a_get_is_retried_sync(sync_backend: str) -> None:
+    silent = Misbehaving("silent")
+    async with silent.running() as url:
+        client = LivechatClient(url, http_backend=sync_backend, timeout=0.3, max_retries=1)
+        with client, pytest.raises(APITimeoutError, match="ReadTimeout"):
+            await asyncio.to_thread(client.room.get_room, "secret-token")
+    assert silent.connections == 2
+
+
+async def test_a_dropped_connection_retries_only_what_is_safe_sync(sync_backend: str) -> None:
+    dropping = Misbehaving("drop")
+    async with dropping.running() as url:
+        with LivechatClient(url, http_backend=sync_backend, max_retries=2) as client:
+            with pytest.raises(APIConnectionError) as get_failed:
+                await asyncio.to_thread(client.room.get_room, "secret-token")
+            gets = dropping.connections
+            with pytest.raises(APIConnectionError) as post_failed:
+                await asyncio.to_thread(client.room.close_room, "rid", "secret-token")
     assert gets == 3  # idempotent: retried
     assert dropping.connections - gets == 1  # may have been acted on: not repeated
     for failed in (get_failed, post_failed):

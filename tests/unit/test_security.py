@@ -282,7 +282,8 @@ def test_redirect_loops_end(driver: Driver) -> None:
 
 
 CLIENTS = [
-    (LivechatClient, "auto"),
+    (LivechatClient, "stdlib"),
+    (LivechatClient, "httpx2"),
     (AsyncLivechatClient, "httpx2"),
     (AsyncLivechatClient, "aiohttp"),
 ]
@@ -290,7 +291,9 @@ CLIENTS = [
 
 def _ssl_context(client: Any) -> ssl.SSLContext:
     transport = client._http._transport
-    pool = getattr(transport, "_pool", None)  # httpx2's own transport, else the aiohttp one
+    pool = getattr(
+        transport, "_pool", None
+    )  # httpx2's own transport, else aiohttp's or http.client's
     return pool._ssl_context if pool is not None else transport._ssl  # type: ignore[no-any-return]
 
 
