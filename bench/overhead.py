@@ -161,12 +161,13 @@ class RocketChatAPI(Subject):
 
 class OursSync(Subject):
     name = "ours (sync)"
+    backend = "auto"  # http.client under httpx2
 
     def __init__(self, url: str) -> None:
         from rocketchat_livechat import LivechatClient
 
         super().__init__(url)
-        self.client = LivechatClient(url)
+        self.client = LivechatClient(url, http_backend=self.backend)  # type: ignore[arg-type]
 
     def send(self) -> Any:
         return self.client.messages.send_message(TOKEN, RID, TEXT)
@@ -176,6 +177,11 @@ class OursSync(Subject):
 
     def close(self) -> None:
         self.client.close()
+
+
+class OursSyncHttpx2(OursSync):
+    name = "ours (sync, httpx2 backend)"
+    backend = "httpx2"
 
 
 class Httpx2Async(AsyncSubject):
@@ -223,6 +229,7 @@ SUBJECTS: list[type[Subject]] = [
     Requests,
     RocketChatAPI,
     OursSync,
+    OursSyncHttpx2,
     Httpx2Async,
     OursAsync,
 ]
@@ -304,6 +311,7 @@ def _send_rows(stats: Figures) -> list[Row]:
             target=("stretch: <= 2.0x (the floor)", 2.0),
             note="http.client: no pool, no retries, no validation; the floor, not a peer",
         ),
+        _row(stats, metric, "ours (sync)", "ours (sync, httpx2 backend)"),
         _row(stats, metric, "ours (async)", "raw httpx2 (async)"),
         _row(stats, metric, "rocketchat_API", "requests"),
         _row(stats, cpu, "ours (sync)", "raw httpx2", "client_cpu_us"),
@@ -319,6 +327,7 @@ def _history_rows(stats: Figures) -> list[Row]:
         ("ours (sync)", "raw httpx2", None),
         ("ours (sync)", "rocketchat_API", ("<= 1.0x", 1.0)),
         ("ours (sync)", "http.client", None),
+        ("ours (sync)", "ours (sync, httpx2 backend)", None),
         ("ours (async)", "raw httpx2 (async)", None),
         ("ours (async)", "rocketchat_API", None),
     ]

@@ -17,7 +17,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import httpx2
 
@@ -164,10 +164,8 @@ class StdlibTransport(httpx2.BaseTransport):
         try:
             body: bytes | None = request.content or None
         except httpx2.RequestNotRead:  # a streamed body (uploads), framed as httpx2 declared it
-            connection.endheaders()
             chunked = "chunked" in request.headers.get("transfer-encoding", "").lower()
-            for chunk in _framed(request.stream, chunked):  # type: ignore[arg-type]
-                connection.send(chunk)
+            connection.endheaders(request.stream, encode_chunked=chunked)  # type: ignore[arg-type]
             return
         connection.endheaders(body)  # headers and a small body go out in one write
 
@@ -229,12 +227,3 @@ class StdlibTransport(httpx2.BaseTransport):
 def _origin(url: httpx2.URL) -> _Key:
     port = url.port or (443 if url.scheme == "https" else 80)
     return url.scheme, url.host, port
-
-
-def _framed(stream: Iterable[bytes], chunked: bool) -> Iterator[bytes]:
-    """A streamed body's chunks, in chunked transfer coding when the headers declare it."""
-    for chunk in stream:
-        if chunk:
-            yield b"%x\r\n%b\r\n" % (len(chunk), chunk) if chunked else chunk
-    if chunked:
-        yield b"0\r\n\r\n"

@@ -11,11 +11,14 @@ import contextlib
 import select
 import socket
 import socketserver
+import ssl
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 import pytest
+import trustme
 
 from rocketchat_livechat._stdlib_http import StdlibTransport
 
@@ -188,3 +191,43 @@ def test_a_header_http_client_refuses_is_a_local_protocol_error() -> None:
         with pytest.raises(httpx2.LocalProtocolError):
             client.get("/", headers={"X-Bad": "a\r\nb"})
         assert client.get("/fine").content == b"GET 0 /fine"
+
+
+def test_threads_share_one_pool_safely() -> None:
+    threads, calls = 8, 25
+    with serving() as server, _client(server.url) as client:
+
+        def work(n: int) -> list[bytes]:
+            return [client.get(f"/{n}/{i}").content for i in range(calls)]
+
+        with ThreadPoolExecutor(threads) as pool:
+            answers = list(pool.map(work, range(threads)))
+    assert answers == [[b"GET 0 /%d/%d" % (n, i) for i in range(calls)] for n in range(threads)]
+    assert len(server.opened) <= threads
+
+
+@contextlib.contextmanager
+def serving_tls(ca: trustme.CA) -> Iterator[_Server]:
+    with serving() as server:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        plain = server.socket
+        server.socket = context.wrap_socket(plain, server_side=True)
+        yield server
+
+
+def test_https_verifies_the_server_and_refuses_an_untrusted_one() -> None:
+    ca = trustme.CA()
+    with serving_tls(ca) as server:
+        url = f"https://127.0.0.1:{server.server_address[1]}"
+        trusted = StdlibTransport()
+        ca.configure_trust(trusted._ssl)
+        with httpx2.Client(transport=trusted, timeout=5.0) as client:
+            assert client.get(f"{url}/s").content == b"GET 0 /s"
+            assert client.get(f"{url}/t").content == b"GET 0 /t"
+        assert len(server.opened) == 1
+        untrusted = httpx2.Client(transport=StdlibTransport(), timeout=5.0)
+        with untrusted, pytest.raises(httpx2.ConnectError):
+            untrusted.get(f"{url}/u")
+        with httpx2.Client(transport=StdlibTransport(verify=False), timeout=5.0) as client:
+            assert client.get(f"{url}/v").content == b"GET 0 /v"
