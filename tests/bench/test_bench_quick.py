@@ -53,6 +53,7 @@ def test_overhead_compares_every_client(results: dict[str, Any]) -> None:
     details = results["scenarios"]["overhead"]["details"]
     clients = {r["client"] for table in details.values() for r in table}
     expected = {"http.client", "raw httpx2", "requests", "rocketchat_API", "ours (sync)"}
+    expected |= {"ours (sync, httpx2 backend)"}
     assert expected | {"ours (async)", "raw httpx2 (async)"} == clients
 
 
