@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.util
+import inspect
 import io
+import operator
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
@@ -148,43 +151,6 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_a_refused_connection_is_retried_then_a_connection_error(backend: str) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}"
-    async with AsyncLivechatClient(url, http_backend=backend, max_retries=1) as client:
-        with pytest.raises(APIConnectionError) as failed:
-            await client.room.close_room("rid", "secret-token")  # not idempotent, never sent
-    assert not isinstance(failed.value, APITimeoutError)
-    assert "ConnectError" in str(failed.value) and "secret-token" not in str(failed.value)
-
-
-async def test_a_silent_server_times_out_and_a_get_is_retried(backend: str) -> None:
-    silent = Misbehaving("silent")
-    async with silent.running() as url:
-        client = AsyncLivechatClient(url, http_backend=backend, timeout=0.3, max_retries=1)
-        async with client:
-            with pytest.raises(APITimeoutError, match="ReadTimeout"):
-                await client.room.get_room("secret-token")
-    assert silent.connections == 2
-
-
-async def test_a_dropped_connection_retries_only_what_is_safe(backend: str) -> None:
-    dropping = Misbehaving("drop")
-    async with (
-        dropping.running() as url,
-        AsyncLivechatClient(url, http_backend=backend, max_retries=2) as client,
-    ):
-        with pytest.raises(APIConnectionError) as get_failed:
-            await client.room.get_room("secret-token")
-        gets = dropping.connections
-        with pytest.raises(APIConnectionError) as post_failed:
-            await client.room.close_room("rid", "secret-token")
-    assert gets == 3  # idempotent: retried
-    assert dropping.connections - gets == 1  # may have been acted on: not repeated
-    for failed in (get_failed, post_failed):
-        assert not isinstance(failed.value, APITimeoutError)
-        assert "secret-token" not in str(failed.value)
-
-
 def test_a_whole_sync_conversation(livechat_server: LivechatTestServer, sync_backend: str) -> None:
     livechat_server.create_agent()
     with LivechatClient(livechat_server.url, http_backend=sync_backend) as client:
@@ -217,33 +183,62 @@ class _Unseekable(io.RawIOBase):
         return self._data.readinto(buffer)
 
 
-def test_a_refused_connection_is_retried_then_a_connection_error_sync(sync_backend: str) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}"
-    client = LivechatClient(url, http_backend=sync_backend, max_retries=1)
-    with client, pytest.raises(APIConnectionError) as failed:
-        client.room.close_room("rid", "secret-token")
+CLIENTS = [(AsyncLivechatClient, b) for b in BACKENDS] + [
+    (LivechatClient, b) for b in SYNC_BACKENDS
+]
+AnyClient = AsyncLivechatClient | LivechatClient
+
+
+@pytest.fixture(params=CLIENTS, ids=[f"{cls.__name__}-{b}" for cls, b in CLIENTS])
+def open_client(request: pytest.FixtureRequest) -> Callable[..., AbstractAsyncContextManager[Any]]:
+    """``open_client(url, **options)``: one of the clients on one of its backends."""
+    cls, backend = request.param
+
+    @contextlib.asynccontextmanager
+    async def opened(url: str, **options: Any) -> AsyncIterator[AnyClient]:
+        client = cls(url, http_backend=backend, **options)
+        try:
+            yield client
+        finally:
+            closed = client.close()
+            if inspect.isawaitable(closed):
+                await closed
+
+    return opened
+
+
+async def _call(client: AnyClient, method: str, *args: str) -> Any:
+    """``client.<method>(*args)``, a sync client's in a thread (the test servers share its loop)."""
+    bound = operator.attrgetter(method)(client)
+    if isinstance(client, LivechatClient):
+        return await asyncio.to_thread(bound, *args)
+    return await bound(*args)
+
+
+async def test_a_refused_connection_is_retried_then_a_connection_error(open_client: Any) -> None:
+    async with open_client(f"http://127.0.0.1:{_closed_port()}", max_retries=1) as client:
+        with pytest.raises(APIConnectionError) as failed:  # not idempotent, never sent
+            await _call(client, "room.close_room", "rid", "secret-token")
     assert not isinstance(failed.value, APITimeoutError)
     assert "ConnectError" in str(failed.value) and "secret-token" not in str(failed.value)
 
 
-async def test_a_silent_server_times_out_and_a_get_is_retried_sync(sync_backend: str) -> None:
+async def test_a_silent_server_times_out_and_a_get_is_retried(open_client: Any) -> None:
     silent = Misbehaving("silent")
-    async with silent.running() as url:
-        client = LivechatClient(url, http_backend=sync_backend, timeout=0.3, max_retries=1)
-        with client, pytest.raises(APITimeoutError, match="ReadTimeout"):
-            await asyncio.to_thread(client.room.get_room, "secret-token")
+    async with silent.running() as url, open_client(url, timeout=0.3, max_retries=1) as client:
+        with pytest.raises(APITimeoutError, match="ReadTimeout"):
+            await _call(client, "room.get_room", "secret-token")
     assert silent.connections == 2
 
 
-async def test_a_dropped_connection_retries_only_what_is_safe_sync(sync_backend: str) -> None:
+async def test_a_dropped_connection_retries_only_what_is_safe(open_client: Any) -> None:
     dropping = Misbehaving("drop")
-    async with dropping.running() as url:
-        with LivechatClient(url, http_backend=sync_backend, max_retries=2) as client:
-            with pytest.raises(APIConnectionError) as get_failed:
-                await asyncio.to_thread(client.room.get_room, "secret-token")
-            gets = dropping.connections
-            with pytest.raises(APIConnectionError) as post_failed:
-                await asyncio.to_thread(client.room.close_room, "rid", "secret-token")
+    async with dropping.running() as url, open_client(url, max_retries=2) as client:
+        with pytest.raises(APIConnectionError) as get_failed:
+            await _call(client, "room.get_room", "secret-token")
+        gets = dropping.connections
+        with pytest.raises(APIConnectionError) as post_failed:
+            await _call(client, "room.close_room", "rid", "secret-token")
     assert gets == 3  # idempotent: retried
     assert dropping.connections - gets == 1  # may have been acted on: not repeated
     for failed in (get_failed, post_failed):
