@@ -69,7 +69,7 @@ class _Connection:
         sock = self.http.sock
         if sock is None or now - self.idle_since > expiry:
             return False
-        return not select.select([sock], [], [], 0)[0]
+        return not _readable(sock)
 
 
 class _ResponseStream(httpx2.SyncByteStream):
@@ -222,6 +222,15 @@ class StdlibTransport(httpx2.BaseTransport):
         for connections in idle.values():
             for connection in connections:
                 connection.http.close()
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Whether ``sock`` has data or EOF waiting (``poll``: no FD_SETSIZE limit, as httpcore2)."""
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([sock], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _origin(url: httpx2.URL) -> _Key:

@@ -8,6 +8,8 @@ The rest of the sync suite runs on it too ("auto" picks it); these pin its own c
 from __future__ import annotations
 
 import contextlib
+import os
+import resource
 import select
 import socket
 import socketserver
@@ -231,3 +233,25 @@ def test_https_verifies_the_server_and_refuses_an_untrusted_one() -> None:
             untrusted.get(f"{url}/u")
         with httpx2.Client(transport=StdlibTransport(verify=False), timeout=5.0) as client:
             assert client.get(f"{url}/v").content == b"GET 0 /v"
+
+
+def test_pooled_connections_past_fd_setsize_are_checked_too() -> None:
+    """``select()`` refuses descriptors >= 1024; a busy bridge process has that many."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"this machine allows {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    pipes = [os.pipe() for _ in range(520)]
+    try:
+        with serving() as server, _client(server.url) as client:
+            assert all(client.get(f"/{i}").content == b"GET 0 /%d" % i for i in range(3))
+            transport = client._transport
+            assert isinstance(transport, StdlibTransport)
+            (idle,) = [c.http.sock for conns in transport._idle.values() for c in conns]
+            assert idle.fileno() >= 1024
+        assert len(server.opened) == 1
+    finally:
+        for pipe in pipes:
+            os.close(pipe[0])
+            os.close(pipe[1])
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
