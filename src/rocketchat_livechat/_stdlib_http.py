@@ -159,8 +159,8 @@ class StdlibTransport(httpx2.BaseTransport):
             connection.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
             for name, value in request.headers.raw:
                 connection.putheader(name, value)
-        except ValueError as exc:  # a header http.client refuses (CR/LF, bad name)
-            raise httpx2.LocalProtocolError(str(exc), request=request) from exc
+        except ValueError:  # a header http.client refuses (CR/LF, bad name); its text quotes it
+            raise httpx2.LocalProtocolError("invalid header", request=request) from None
         try:
             body: bytes | None = request.content or None
         except httpx2.RequestNotRead:  # a streamed body (uploads), framed as httpx2 declared it
