@@ -12,7 +12,7 @@ import http.client
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import _util
@@ -161,13 +161,13 @@ class RocketChatAPI(Subject):
 
 class OursSync(Subject):
     name = "ours (sync)"
-    backend = "auto"  # http.client under httpx2
+    backend: Literal["auto", "httpx2"] = "auto"  # auto: http.client under httpx2
 
     def __init__(self, url: str) -> None:
         from rocketchat_livechat import LivechatClient
 
         super().__init__(url)
-        self.client = LivechatClient(url, http_backend=self.backend)  # type: ignore[arg-type]
+        self.client = LivechatClient(url, http_backend=self.backend)
 
     def send(self) -> Any:
         return self.client.messages.send_message(TOKEN, RID, TEXT)

@@ -3,9 +3,9 @@
 httpx2 still builds every request and reads every response (headers, cookies, redirects,
 decoding, errors and retries stay the SDK's own); only the HTTP/1.1 wire work and the
 keep-alive pool are ``http.client``'s, which costs about a fifth less per call than httpcore2
-and h11 (``bench/overhead.py``). Failures are mapped onto httpx2's
-exceptions with the same meaning for retries: "could not connect" (never sent) vs "failed after
-sending". Limits as httpx2's defaults: 100 connections, 20 idle ones kept 5 s.
+and h11 (``bench/overhead.py``). Failures are mapped onto httpx2's exceptions with the same
+meaning for retries: "could not connect" (never sent) vs "failed after sending". Limits as
+httpx2's defaults: 100 connections, 20 idle ones kept 5 s.
 """
 
 from __future__ import annotations

@@ -291,9 +291,8 @@ CLIENTS = [
 
 def _ssl_context(client: Any) -> ssl.SSLContext:
     transport = client._http._transport
-    pool = getattr(
-        transport, "_pool", None
-    )  # httpx2's own transport, else aiohttp's or http.client's
+    # httpx2's own transport has a pool; aiohttp's and http.client's hold the context
+    pool = getattr(transport, "_pool", None)
     return pool._ssl_context if pool is not None else transport._ssl  # type: ignore[no-any-return]
 
 

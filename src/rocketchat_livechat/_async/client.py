@@ -81,12 +81,12 @@ class AsyncLivechatClient:
     ``retry_after``.
 
     ``http_backend`` picks what carries the requests under httpx2. "auto" (the default) takes,
-    for :class:`AsyncLivechatClient`, aiohttp's pool when aiohttp is installed (``pip install
-    'rocketchat-livechat[aiohttp]'``), far cheaper per request with many in flight, and for
-    :class:`LivechatClient` the standard library's ``http.client``, about a fifth cheaper per
-    call than httpcore2; with HTTP(S)_PROXY/ALL_PROXY set, or no aiohttp, it keeps httpx2's own,
-    which alone honours proxies. "httpx2", "aiohttp" (async only) and "stdlib" (sync only)
-    force one. Calls, retries, timeouts and errors behave the same on all. A given
+    in the async client, aiohttp's pool when aiohttp is installed (``pip install
+    'rocketchat-livechat[aiohttp]'``), far cheaper per request with many in flight, and in the
+    sync client the standard library's ``http.client``, about a fifth cheaper per call than
+    httpcore2; with HTTP(S)_PROXY/ALL_PROXY set, or no aiohttp, it keeps httpx2's own, which
+    alone honours proxies. "httpx2", "aiohttp" (async only) and "stdlib" (sync only) force
+    one. Calls, retries, timeouts and errors behave the same on all. A given
     ``transport`` is used as is.
     """
 
