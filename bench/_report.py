@@ -28,11 +28,25 @@ class ScenarioResult:
     elapsed_s: float
 
 
-def machine() -> dict[str, Any]:
+@dataclass(frozen=True)
+class Run:
+    """The whole run: how long it took, and the machine's speed probe before and after it."""
+
+    quick: bool
+    elapsed_s: float
+    probe_before_s: float
+    probe_after_s: float
+
+
+def machine(run: Run) -> dict[str, Any]:
     return {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "speed_probe_s": {
+            "before": round(run.probe_before_s, 3),
+            "after": round(run.probe_after_s, 3),
+        },
     }
 
 
@@ -89,7 +103,7 @@ def _scenario(result: ScenarioResult) -> list[str]:
     return lines + _details(result.outcome.details)
 
 
-def markdown(results: list[ScenarioResult], quick: bool, elapsed: float) -> str:
+def markdown(results: list[ScenarioResult], run: Run) -> str:
     targets = [
         [r.scenario, *_row_cells(r)]
         for res in results
@@ -97,17 +111,21 @@ def markdown(results: list[ScenarioResult], quick: bool, elapsed: float) -> str:
         for r in res.outcome.rows
         if r.target and (r.held is not None or r.value is None)
     ]
-    info = machine()
+    info = machine(run)
     lines = [
         "# Benchmarks",
         "",
-        f"`python bench/run.py{' --quick' if quick else ''}` — "
+        f"`python bench/run.py{' --quick' if run.quick else ''}` — "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {info['cpus']} CPUs, Python {info['python']}, "
-        f"{info['platform']}; {elapsed:.0f} s in all.",
+        f"{info['platform']}; {run.elapsed_s:.0f} s in all.",
         "",
         "Every figure is measured side by side with its peer in the same run; the machine is "
         "noisy, so read the ratios (ours ÷ peer, medians), not the absolute times. "
         "Chart: `results.png`; every number: `results.json`.",
+        "",
+        f"Machine speed probe (`sum(range(10**7))`, best of 3; lower is faster): "
+        f"{run.probe_before_s:.3f} s before the run, {run.probe_after_s:.3f} s after. "
+        "The absolute targets (import ms, server msg/s and p99) move with it.",
         "",
         "## Targets",
         "",
@@ -120,12 +138,12 @@ def markdown(results: list[ScenarioResult], quick: bool, elapsed: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_json(results: list[ScenarioResult], quick: bool, elapsed: float) -> str:
+def as_json(results: list[ScenarioResult], run: Run) -> str:
     document = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "mode": "quick" if quick else "full",
-        "elapsed_s": round(elapsed, 1),
-        "machine": machine(),
+        "mode": "quick" if run.quick else "full",
+        "elapsed_s": round(run.elapsed_s, 1),
+        "machine": machine(run),
         "scenarios": {
             r.name: {
                 "command": r.command,
@@ -140,7 +158,7 @@ def as_json(results: list[ScenarioResult], quick: bool, elapsed: float) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def write(results: list[ScenarioResult], out: Path, quick: bool, elapsed: float) -> None:
+def write(results: list[ScenarioResult], out: Path, run: Run) -> None:
     """Write ``results.md`` and ``results.json`` into ``out``."""
-    (out / "results.md").write_text(markdown(results, quick, elapsed))
-    (out / "results.json").write_text(as_json(results, quick, elapsed))
+    (out / "results.md").write_text(markdown(results, run))
+    (out / "results.json").write_text(as_json(results, run))

@@ -85,6 +85,18 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+def speed_probe() -> float:
+    """Seconds a fixed pure-Python loop takes (best of 3): how fast the machine is right now.
+
+    The absolute targets (import ms, server msg/s and p99) move with it; the ratios do not."""
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(range(10**7))
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 # --- processes and memory -------------------------------------------------------------------------
 
 

@@ -83,11 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", metavar="NAME[,NAME]", help="scenarios to run")
     parser.add_argument("--out", type=Path, default=_util.BENCH_DIR, help="output directory")
     args = parser.parse_args(argv)
+    probe_before = _util.speed_probe()
     started = time.perf_counter()
     results = [_run_one(n, _module(n).run, args.quick) for n in _names(args.only)]
     elapsed = time.perf_counter() - started
+    run = _report.Run(args.quick, elapsed, probe_before, _util.speed_probe())
     args.out.mkdir(parents=True, exist_ok=True)
-    _report.write(results, args.out, args.quick, elapsed)
+    _report.write(results, args.out, run)
     rows = [row for r in results if r.outcome for row in r.outcome.rows]
     title = "rocketchat_livechat vs alternatives, side by side in real units"
     import _chart  # matplotlib: only now (see SCENARIOS)

@@ -3,9 +3,10 @@
 "Cold" means a new process each run (bytecode caches and the OS page cache are warm, as for a
 user's second run). Our package's bytecode is compiled first: pip compiles an installed wheel,
 but an editable checkout run with ``PYTHONDONTWRITEBYTECODE=1`` would compile every module from
-source on every import, while the peers in site-packages load theirs from ``.pyc``. The figure is the statement's own time, measured inside the process; the
-``-X importtime`` log of the median run names the heaviest imports. The CLI's ``--help``
-is timed from outside (process start to exit) against ``python -c pass``.
+source on every import, while the peers in site-packages load theirs from ``.pyc``. The figure
+is the statement's own time, measured inside the process; the ``-X importtime`` log of the
+median run names the heaviest imports. The CLI's ``--help`` is timed from outside (process
+start to exit) against ``python -c pass``.
 """
 
 from __future__ import annotations
