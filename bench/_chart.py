@@ -52,10 +52,11 @@ def _panels(rows: Sequence[Row]) -> list[tuple[str, str, list[Row]]]:
     return [(scenario, unit, items) for (scenario, unit), items in panels.items()]
 
 
-def _caption() -> str:
+def _caption(note: str) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.node() or 'host'}: {os.cpu_count()} CPUs, {platform.machine()}"
-    return f"{now} · {machine} · Python {platform.python_version()} · {platform.platform()}"
+    parts = [now, machine, f"Python {platform.python_version()}", platform.platform(), note]
+    return " · ".join(part for part in parts if part)
 
 
 def _label(row: Row, width: int = 48) -> str:
@@ -89,8 +90,8 @@ def _panel(ax: plt.Axes, scenario: str, unit: str, rows: list[Row]) -> None:
     ax.set_axisbelow(True)
 
 
-def render(rows: Sequence[Row], path: Path, title: str) -> None:
-    """Write the chart of every row with a peer to ``path`` (PNG)."""
+def render(rows: Sequence[Row], path: Path, title: str, note: str = "") -> None:
+    """Write the chart of every row with a peer to ``path`` (PNG); ``note`` ends the caption."""
     panels = _panels(rows)
     heights = [max(1.2, 0.55 * len(items) + 0.8) for _, _, items in panels] or [1.0]
     fig, axes = plt.subplots(
@@ -114,7 +115,7 @@ def render(rows: Sequence[Row], path: Path, title: str) -> None:
     labels = ["ours", "peer", "target (held)", "target (missed)"]
     fig.legend(handles, labels, loc="upper right", ncol=4, fontsize=8, frameon=False)
     fig.suptitle(title, x=0.01, y=0.998, ha="left", va="top", fontsize=11)
-    fig.text(0.01, 0.003, _caption(), fontsize=7, color=PLAIN)
+    fig.text(0.01, 0.003, _caption(note), fontsize=7, color=PLAIN)
     fig.subplots_adjust(
         left=0.3,
         right=0.97,

@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     title = "rocketchat_livechat vs alternatives, side by side in real units"
     import _chart  # matplotlib: only now (see SCENARIOS)
 
-    _chart.render(rows, args.out / "results.png", title)
+    probe = f"speed probe {run.probe_before_s:.2f} s / {run.probe_after_s:.2f} s (before / after)"
+    _chart.render(rows, args.out / "results.png", title, probe)
     print(f"[bench] wrote {args.out}/results.md, results.json, results.png", file=sys.stderr)
     return 1 if any(r.error for r in results) else 0
 
