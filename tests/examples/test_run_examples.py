@@ -28,8 +28,12 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def server() -> Iterator[LivechatTestServer]:
-    """A fresh ``rocketchat-livechat serve`` for each example."""
+    """A fresh ``rocketchat-livechat serve`` for each example.
+
+    The tests poll REST until an example has acted (up to 20 calls a second); Rocket.Chat's
+    default limit, 10 calls a minute per route, would turn a slow example into a 429."""
     with served() as started:
+        started.set_setting("API_Enable_Rate_Limiter", False)
         yield started
 
 
