@@ -123,7 +123,8 @@ def markdown(results: list[ScenarioResult], run: Run) -> str:
         "noisy, so read the ratios (ours ÷ peer, medians), not the absolute times. "
         "Chart: `results.png`; every number: `results.json`.",
         "",
-        f"Machine speed probe (`sum(range(10**7))`, best of 3; lower is faster): "
+        "Machine speed probe (`sum(range(10**7))`, best of 3, on every CPU at once, the slowest; "
+        "lower is faster): "
         f"{run.probe_before_s:.3f} s before the run, {run.probe_after_s:.3f} s after. "
         "The absolute targets (import ms, server msg/s and p99) move with it.",
         "",
