@@ -64,6 +64,11 @@ def _label(row: Row, width: int = 48) -> str:
     return f"{text}\nvs {row.peer}"
 
 
+def _amount(value: float) -> str:
+    """A bar's label: four significant digits, whole numbers from 10,000 up (no ``1.551e+04``)."""
+    return f" {value:,.0f}" if abs(value) >= 10_000 else f" {value:,.4g}"
+
+
 def _panel(ax: plt.Axes, scenario: str, unit: str, rows: list[Row]) -> None:
     height = 0.38
     for i, row in enumerate(rows):
@@ -71,8 +76,8 @@ def _panel(ax: plt.Axes, scenario: str, unit: str, rows: list[Row]) -> None:
         assert row.value is not None and row.peer_value is not None
         ax.barh(y + height / 2, row.value, height, color=OURS)
         ax.barh(y - height / 2, row.peer_value, height, color=PEER)
-        ax.text(row.value, y + height / 2, f" {row.value:,.4g}", va="center", fontsize=7)
-        ax.text(row.peer_value, y - height / 2, f" {row.peer_value:,.4g}", va="center", fontsize=7)
+        ax.text(row.value, y + height / 2, _amount(row.value), va="center", fontsize=7)
+        ax.text(row.peer_value, y - height / 2, _amount(row.peer_value), va="center", fontsize=7)
         goal = target_value(row)
         if goal is not None:
             color = PLAIN if row.held is None else HELD if row.held else MISSED
