@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from _support.streams import NonSeekable
 from rocketchat_livechat import (
     APIConnectionError,
     APITimeoutError,
@@ -158,7 +159,7 @@ def test_a_whole_sync_conversation(livechat_server: LivechatTestServer, sync_bac
         client.visitor.register_visitor(token, name="Alice")
         room = client.room.get_room(token).room
         sent = [client.messages.send_message(token, room.id, f"m{i}") for i in range(3)]
-        uploaded = client.room.upload_file(room.id, _Unseekable(PAYLOAD), token, filename="f.bin")
+        uploaded = client.room.upload_file(room.id, NonSeekable(PAYLOAD), token, filename="f.bin")
         history = client.messages.get_message_history(room.id, token)
         assert uploaded.file is not None
         out = io.BytesIO()
@@ -168,19 +169,6 @@ def test_a_whole_sync_conversation(livechat_server: LivechatTestServer, sync_bac
     assert {m.id for m in sent} <= {m.id for m in history}
     assert written == len(PAYLOAD) and out.getvalue() == PAYLOAD
     assert token not in str(refused.value) and token not in repr(refused.value)
-
-
-class _Unseekable(io.RawIOBase):
-    """A stream of unknown length (a pipe's): httpx2 sends it chunked."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._data.readinto(buffer)
 
 
 CLIENTS = [(AsyncLivechatClient, b) for b in BACKENDS] + [

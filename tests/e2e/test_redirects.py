@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from _support.streams import NonSeekable
 from rocketchat_livechat import (
     AsyncLivechatClient,
     AuthenticationError,
@@ -163,21 +164,6 @@ async def test_uploads_are_sent_again_whole(
         )
         assert (download.status_code, download.content) == (200, content)
     assert redirector.redirected.count(("POST", f"/api/v1/livechat/upload/{rid}")) == 2
-
-
-class NonSeekable(io.RawIOBase):
-    """A pipe-like binary stream: readable once, not seekable."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        chunk = self._data.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
 
 
 async def test_a_non_seekable_upload_fails_instead_of_going_out_truncated(

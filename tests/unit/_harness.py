@@ -11,7 +11,6 @@ import asyncio
 import email.parser
 import email.policy
 import functools
-import io
 import json
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -179,21 +178,6 @@ def _bound(client: AnyClient, method: str) -> Callable[..., Any]:
 
 def _collect(outcome: Any) -> Any:
     return list(outcome) if isinstance(outcome, Iterator) else outcome
-
-
-class NonSeekable(io.RawIOBase):
-    """A pipe-like binary stream: readable once, not seekable."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        chunk = self._data.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
 
 
 # --- the clients' public methods ---------------------------------------------------------------

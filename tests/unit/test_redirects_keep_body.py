@@ -16,9 +16,10 @@ from typing import Any
 import h11
 import httpx2
 import pytest
-from _harness import AUTH_TOKEN, BASE_URL, USER_ID, Driver, NonSeekable, Recorder, json_response
+from _harness import AUTH_TOKEN, BASE_URL, USER_ID, Driver, Recorder, json_response
 from _harness import multipart_parts as parts
 
+from _support.streams import NonSeekable
 from rocketchat_livechat import AsyncLivechatClient, LivechatClient, UnexpectedResponseError
 
 TOKEN = "Visitor-Token-Secret-1"

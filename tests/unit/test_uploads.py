@@ -9,8 +9,9 @@ from typing import IO, Any, cast
 
 import httpx2
 import pytest
-from _harness import Driver, NonSeekable, Recorder, json_response, multipart_parts, query, raw_path
+from _harness import Driver, Recorder, json_response, multipart_parts, query, raw_path
 
+from _support.streams import NonSeekable
 from rocketchat_livechat import errors as e
 from rocketchat_livechat._core.uploads import UploadSource
 from rocketchat_livechat.models import UploadedMessage
